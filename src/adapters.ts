@@ -1,0 +1,32 @@
+import { getTableName, type Table } from 'drizzle-orm';
+import type { DialectAdapter } from './dialect-adapter.js';
+import { ConfigurationError } from './errors.js';
+import { mysqlAdapter } from './mysql/mysql-adapter.js';
+import { pgAdapter } from './pg/pg-adapter.js';
+import { sqliteAdapter } from './sqlite/sqlite-adapter.js';
+
+const adapters: readonly DialectAdapter[] = [pgAdapter, mysqlAdapter, sqliteAdapter];
+
+/** The adapter of the dialect `table` was declared with; `ConfigurationError` for a non-table. */
+export function adapterForTable(table: Table): DialectAdapter {
+  const adapter = adapters.find((a) => a.ownsTable(table));
+  if (!adapter) throw new ConfigurationError(`${describe(table)} is not a pgTable, mysqlTable or sqliteTable`);
+  return adapter;
+}
+
+/** Checks that `db` is a Drizzle database or transaction of the table's dialect. */
+export function checkDatabase(db: unknown, table: Table, adapter: DialectAdapter): void {
+  if (adapter.ownsDatabase(db)) return;
+  const other = adapters.find((a) => a.ownsDatabase(db));
+  throw new ConfigurationError(
+    other
+      ? `"${getTableName(table)}" is a ${adapter.dialect} table but the database object is ${other.dialect}`
+      : `${describe(db)} is not a Drizzle database or transaction (PostgreSQL, MySQL or SQLite) for "${getTableName(table)}"`,
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value !== 'object') return `${typeof value} ${JSON.stringify(value)}`;
+  return `an object of class ${value.constructor?.name ?? 'Object'}`;
+}

@@ -1,0 +1,51 @@
+import type { Column, SQL, Table } from 'drizzle-orm';
+
+/** The three SQL dialects the library speaks. */
+export type DialectName = 'pg' | 'mysql' | 'sqlite';
+
+/**
+ * Every difference between dialects that the dialect-neutral write path needs to know.
+ * Shared code asks these flags and methods, never the dialect name.
+ */
+export interface DialectAdapter {
+  readonly dialect: DialectName;
+  /** `UPDATE … RETURNING` exists: the stored row comes back from the write itself. */
+  readonly supportsReturning: boolean;
+  /**
+   * Assignments of one `UPDATE … SET` see the values assigned before them (MySQL), so an
+   * expression comparing old and new values must be assigned first.
+   */
+  readonly assignmentsSeeEarlierValues: boolean;
+  /**
+   * The driver may count changed rather than matched rows (mysql2 with `-FOUND_ROWS`): an update
+   * that matched but changed nothing can report 0.
+   */
+  readonly affectedRowsMayMissUnchanged: boolean;
+  /** `SELECT … FOR UPDATE` exists (SQLite locks the whole file in a write transaction instead). */
+  readonly supportsSelectForUpdate: boolean;
+  /** Largest number of bound parameters one statement may carry. */
+  readonly maxParameters: number;
+
+  /** True when `table` was declared with this dialect's table builder. */
+  ownsTable(table: Table): boolean;
+  /** True when `db` is this dialect's Drizzle database or transaction object. */
+  ownsDatabase(db: unknown): boolean;
+  /** Primary-key columns in declaration order (inline `.primaryKey()` or `primaryKey({ columns })`). */
+  primaryKeyColumns(table: Table): Column[];
+  /** `a` differs from `b`, treating two NULLs as equal. */
+  isDistinct(a: SQL | Column, b: SQL): SQL;
+  /** The larger of two integer expressions. */
+  greatest(a: SQL, b: SQL): SQL;
+  /** Turns a built query into a prepared one (PostgreSQL wants a unique name). */
+  prepare(query: any, name: string): any;
+  /** Runs a prepared `… RETURNING` query and gives the mapped rows. */
+  runReturning(prepared: any, values: Record<string, unknown>): Promise<Record<string, unknown>[]>;
+  /** Rows a write matched, from the driver's result of an awaited Drizzle write without RETURNING. */
+  affectedRows(result: unknown): number;
+  /** Runs a prepared write without RETURNING and gives the number of rows it matched. */
+  runCount(prepared: any, values: Record<string, unknown>): Promise<number>;
+  /** Runs a prepared `SELECT` and gives the mapped rows. */
+  runSelect(prepared: any, values: Record<string, unknown>): Promise<Record<string, unknown>[]>;
+  /** Runs a raw write statement (`db.execute` / `db.run`) and gives the number of rows it matched. */
+  executeCount(db: any, query: SQL): Promise<number>;
+}

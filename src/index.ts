@@ -1,0 +1,42 @@
+/**
+ * `drizzle-concurrency`: optimistic locking for Drizzle ORM. Dialect-neutral runtime —
+ * checked writes, errors, scopes and configuration. Version column builders live in
+ * `drizzle-concurrency/pg-core`, `/mysql-core` and `/sqlite-core`.
+ * @example
+ * import { versionedUpdate, RecordModifiedError } from 'drizzle-concurrency'
+ * const saved = await versionedUpdate(db, accounts, row, { balance: 10 })
+ * // update "accounts" set "balance" = $1, "version" = "accounts"."version" + 1
+ * //   where "accounts"."id" = $2 and "accounts"."version" = $3 returning …
+ */
+export { applyConcurrencyCheck } from './apply-concurrency-check.js';
+export { configureConcurrency, type ConcurrencyConfig } from './config.js';
+export {
+  ConcurrencyError,
+  ConfigurationError,
+  RecordDeletedError,
+  RecordModifiedError,
+  VersionError,
+  type RowKey,
+} from './errors.js';
+export { isChanged } from './is-changed.js';
+export { retryOnConflict, type RetryOptions } from './retry-on-conflict.js';
+export { disableConcurrency, disableIncrement } from './scope.js';
+export {
+  getVersionColumn,
+  isVersionColumn,
+  type VersionColumnInfo,
+  type VersionKind,
+  type VersionOptions,
+} from './version-column.js';
+export { versionedDelete } from './versioned-delete.js';
+export { versionedDeleteMany, type DeleteManyResult } from './versioned-delete-many.js';
+export { versionedUpdateMany, type BatchOptions, type UpdateManyResult } from './versioned-update-many.js';
+export {
+  tryVersionedUpdate,
+  versionedUpdate,
+  type ChangesOf,
+  type RowOf,
+  type TargetOf,
+  type UpdateOutcome,
+} from './versioned-update.js';
+export type { WriteOptions } from './write-request.js';

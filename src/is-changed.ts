@@ -1,0 +1,20 @@
+import type { Table } from 'drizzle-orm';
+import { readRow } from './row-reader.js';
+import { readKey, readVersion, requireVersion } from './target.js';
+import type { TargetOf } from './versioned-update.js';
+import { metaFor } from './write-request.js';
+
+/**
+ * True when the stored version differs from the target's, or the row is gone (django's
+ * `is_changed`). For early form validation only: it never replaces the checked write.
+ * @example
+ * if (await isChanged(db, accounts, formRow)) return showConflict()
+ * // PostgreSQL: select … from "accounts" where "accounts"."id" = $1
+ */
+export async function isChanged<T extends Table>(db: unknown, table: T, target: TargetOf<T>): Promise<boolean> {
+  const meta = metaFor(db, table);
+  const key = readKey(meta, target);
+  const version = readVersion(meta, target as object, key) ?? requireVersion(meta, key);
+  const current = await readRow(db, meta, key);
+  return current === null || current[meta.version.key] !== version;
+}

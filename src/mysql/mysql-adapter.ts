@@ -1,0 +1,43 @@
+import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
+import { MySqlDatabase, MySqlTable, getTableConfig } from 'drizzle-orm/mysql-core';
+import type { DialectAdapter } from '../dialect-adapter.js';
+
+/**
+ * Rows an update matched. mysql2 turns the `FOUND_ROWS` client flag on by default, so
+ * `affectedRows` counts matched rows; with `flags: ['-FOUND_ROWS']` it counts changed rows
+ * and the write path re-reads the row before calling a zero a conflict.
+ */
+function mysqlAffectedRows(result: any): number {
+  const header = Array.isArray(result) ? result[0] : result;
+  const n = header?.affectedRows;
+  if (typeof n !== 'number') throw new TypeError('the MySQL driver gave no affectedRows');
+  return n;
+}
+
+/**
+ * MySQL / MariaDB: no `RETURNING` (the row is read back), `<=>` for NULL-safe equality,
+ * assignments evaluated left to right; driver mysql2.
+ */
+export const mysqlAdapter: DialectAdapter = {
+  dialect: 'mysql',
+  supportsReturning: false,
+  assignmentsSeeEarlierValues: true,
+  affectedRowsMayMissUnchanged: true,
+  supportsSelectForUpdate: true,
+  maxParameters: 65_535,
+  ownsTable: (table: Table) => is(table, MySqlTable),
+  ownsDatabase: (db: unknown) => is(db, MySqlDatabase),
+  primaryKeyColumns(table) {
+    const config = getTableConfig(table as MySqlTable);
+    const composite = config.primaryKeys[0];
+    return composite ? composite.columns : config.columns.filter((c) => c.primary);
+  },
+  isDistinct: (a: SQL | Column, b: SQL) => sql`not (${a} <=> ${b})`,
+  greatest: (a: SQL, b: SQL) => sql`greatest(${a}, ${b})`,
+  affectedRows: mysqlAffectedRows,
+  prepare: (query) => query.prepare(),
+  runReturning: () => Promise.reject(new TypeError('MySQL has no UPDATE … RETURNING')),
+  runCount: async (prepared, values) => mysqlAffectedRows(await prepared.execute(values)),
+  runSelect: (prepared, values) => prepared.execute(values),
+  executeCount: async (db, query) => mysqlAffectedRows(await db.execute(query)),
+};

@@ -1,0 +1,38 @@
+import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
+import { PgDatabase, PgTable, getTableConfig } from 'drizzle-orm/pg-core';
+import type { DialectAdapter } from '../dialect-adapter.js';
+
+/** Row count of a PostgreSQL driver result: postgres.js `count`, node-postgres `rowCount`, PGlite `affectedRows`. */
+function pgAffectedRows(result: any): number {
+  const n = result?.count ?? result?.rowCount ?? result?.affectedRows;
+  if (typeof n !== 'number') throw new TypeError('the PostgreSQL driver gave no affected-row count');
+  return n;
+}
+
+/**
+ * PostgreSQL: `RETURNING`, `IS DISTINCT FROM`, `GREATEST`, `FOR UPDATE`; drivers postgres.js,
+ * node-postgres and PGlite.
+ */
+export const pgAdapter: DialectAdapter = {
+  dialect: 'pg',
+  supportsReturning: true,
+  assignmentsSeeEarlierValues: false,
+  affectedRowsMayMissUnchanged: false,
+  supportsSelectForUpdate: true,
+  maxParameters: 65_534,
+  ownsTable: (table: Table) => is(table, PgTable),
+  ownsDatabase: (db: unknown) => is(db, PgDatabase),
+  primaryKeyColumns(table) {
+    const config = getTableConfig(table as PgTable);
+    const composite = config.primaryKeys[0];
+    return composite ? composite.columns : config.columns.filter((c) => c.primary);
+  },
+  isDistinct: (a: SQL | Column, b: SQL) => sql`${a} is distinct from ${b}`,
+  greatest: (a: SQL, b: SQL) => sql`greatest(${a}, ${b})`,
+  affectedRows: pgAffectedRows,
+  prepare: (query, name) => query.prepare(name),
+  runReturning: (prepared, values) => prepared.execute(values),
+  runCount: async (prepared, values) => pgAffectedRows(await prepared.execute(values)),
+  runSelect: (prepared, values) => prepared.execute(values),
+  executeCount: async (db, query) => pgAffectedRows(await db.execute(query)),
+};

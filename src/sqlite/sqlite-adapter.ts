@@ -1,0 +1,38 @@
+import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
+import { BaseSQLiteDatabase, SQLiteTable, getTableConfig } from 'drizzle-orm/sqlite-core';
+import type { DialectAdapter } from '../dialect-adapter.js';
+
+/** Row count of a SQLite driver result: libSQL `rowsAffected`, better-sqlite3 `changes`. */
+function sqliteAffectedRows(result: any): number {
+  const n = result?.rowsAffected ?? result?.changes;
+  if (typeof n !== 'number') throw new TypeError('the SQLite driver gave no affected-row count');
+  return n;
+}
+
+/**
+ * SQLite / libSQL: `RETURNING` (values from before AFTER triggers), `IS NOT` for NULL-safe
+ * inequality, scalar `max()`; no `FOR UPDATE` (a write transaction locks the database).
+ */
+export const sqliteAdapter: DialectAdapter = {
+  dialect: 'sqlite',
+  supportsReturning: true,
+  assignmentsSeeEarlierValues: false,
+  affectedRowsMayMissUnchanged: false,
+  supportsSelectForUpdate: false,
+  maxParameters: 32_766,
+  ownsTable: (table: Table) => is(table, SQLiteTable),
+  ownsDatabase: (db: unknown) => is(db, BaseSQLiteDatabase),
+  primaryKeyColumns(table) {
+    const config = getTableConfig(table as SQLiteTable);
+    const composite = config.primaryKeys[0];
+    return composite ? composite.columns : config.columns.filter((c) => c.primary);
+  },
+  isDistinct: (a: SQL | Column, b: SQL) => sql`${a} is not ${b}`,
+  greatest: (a: SQL, b: SQL) => sql`max(${a}, ${b})`,
+  affectedRows: sqliteAffectedRows,
+  prepare: (query) => query.prepare(),
+  runReturning: (prepared, values) => prepared.all(values),
+  runCount: async (prepared, values) => sqliteAffectedRows(await prepared.run(values)),
+  runSelect: (prepared, values) => prepared.all(values),
+  executeCount: async (db, query) => sqliteAffectedRows(await db.run(query)),
+};

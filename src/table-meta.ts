@@ -1,0 +1,73 @@
+import { getTableColumns, getTableName, type Column, type Table } from 'drizzle-orm';
+import { adapterForTable } from './adapters.js';
+import type { DialectAdapter } from './dialect-adapter.js';
+import { ConfigurationError } from './errors.js';
+import { getVersionColumn, type VersionColumnInfo } from './version-column.js';
+
+/** Everything the write path needs about one table, computed once. */
+export interface TableMeta {
+  readonly table: Table;
+  /** SQL name, as errors report it. */
+  readonly name: string;
+  readonly adapter: DialectAdapter;
+  readonly version: VersionColumnInfo;
+  readonly primaryKey: readonly { key: string; column: Column }[];
+  readonly columns: Readonly<Record<string, Column>>;
+  /**
+   * Keys whose changed value moves the version (conditional versions, trigger versions with
+   * `checkFields`); `undefined` when every write moves it.
+   */
+  readonly watchedKeys: ReadonlySet<string> | undefined;
+  /** Keys of other columns with a Drizzle `$onUpdate` function, evaluated on each write. */
+  readonly onUpdateKeys: readonly string[];
+}
+
+const metas = new WeakMap<Table, TableMeta>();
+
+/** Metadata of a versioned table; `ConfigurationError` when it has no version column or primary key. */
+export function tableMeta(table: Table): TableMeta {
+  let meta = metas.get(table);
+  if (!meta) {
+    meta = computeMeta(table);
+    metas.set(table, meta);
+  }
+  return meta;
+}
+
+/** Forgets the metadata of `table` (after `applyConcurrencyCheck` changed it). */
+export function forgetTableMeta(table: Table): void {
+  metas.delete(table);
+}
+
+function computeMeta(table: Table): TableMeta {
+  const adapter = adapterForTable(table);
+  const name = getTableName(table);
+  const version = getVersionColumn(table);
+  if (!version) {
+    throw new ConfigurationError(
+      `"${name}" has no version column: declare one with integerVersion() (or another version builder) or mark one with applyConcurrencyCheck()`,
+    );
+  }
+  const columns = getTableColumns(table) as Record<string, Column>;
+  const keyOf = new Map(Object.entries(columns).map(([key, column]) => [column, key]));
+  const primaryKey = adapter.primaryKeyColumns(table).map((column) => ({ key: keyOf.get(column) ?? column.name, column }));
+  if (primaryKey.length === 0) throw new ConfigurationError(`"${name}" has no primary key: versioned writes find rows by it`);
+  return {
+    table,
+    name,
+    adapter,
+    version,
+    primaryKey,
+    columns,
+    watchedKeys: watched(version, Object.keys(columns)),
+    onUpdateKeys: Object.keys(columns).filter((key) => key !== version.key && columns[key]?.onUpdateFn !== undefined),
+  };
+}
+
+function watched(version: VersionColumnInfo, keys: string[]): ReadonlySet<string> | undefined {
+  if (version.kind === 'trigger') return version.checkFields ? new Set(version.checkFields) : undefined;
+  if (version.kind !== 'conditional') return undefined;
+  if (version.checkFields) return new Set(version.checkFields);
+  const ignored = new Set(version.ignoreFields ?? []);
+  return new Set(keys.filter((key) => key !== version.key && !ignored.has(key)));
+}

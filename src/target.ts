@@ -1,0 +1,47 @@
+import { ConfigurationError, VersionError, formatKey, type RowKey } from './errors.js';
+import type { TableMeta } from './table-meta.js';
+
+/** The primary-key values of `target`; `ConfigurationError` when one is missing. */
+export function readKey(meta: TableMeta, target: unknown): RowKey {
+  if (target === null || typeof target !== 'object') {
+    throw new ConfigurationError(`target for "${meta.name}" must be an object holding its primary key and version, got ${String(target)}`);
+  }
+  const key: RowKey = {};
+  for (const { key: field } of meta.primaryKey) {
+    const value = (target as Record<string, unknown>)[field];
+    if (value === undefined || value === null) {
+      throw new ConfigurationError(`target for "${meta.name}" has no value for primary key "${field}"`);
+    }
+    key[field] = value;
+  }
+  return key;
+}
+
+/**
+ * The version `target` holds: a positive safe integer, or `undefined` when absent.
+ * Anything else (NaN, strings, bigints, fractions, 0, negatives) is a `VersionError`.
+ */
+export function readVersion(meta: TableMeta, target: object, key: RowKey): number | undefined {
+  const value = (target as Record<string, unknown>)[meta.version.key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value;
+  throw new VersionError(
+    `version of "${meta.name}" (${formatKey(key)}) must be a positive integer, got ${describeValue(value)}`,
+    value,
+  );
+}
+
+/** Throws `VersionError` for a missing version when checks require one. */
+export function requireVersion(meta: TableMeta, key: RowKey): never {
+  throw new VersionError(
+    `target for "${meta.name}" (${formatKey(key)}) has no version "${meta.version.key}": read the row first, or configureConcurrency({ versionRequired: false })`,
+    undefined,
+  );
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number') return String(value);
+  return typeof value;
+}

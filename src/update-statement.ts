@@ -1,0 +1,124 @@
+import { is, Column, SQL, sql, type SQLWrapper } from 'drizzle-orm';
+import { bumpShape, bumpSql, wallClockMicros, type Bump } from './bump.js';
+import type { RowKey } from './errors.js';
+import { cachedStatement, statementName } from './statement-cache.js';
+import type { TableMeta } from './table-meta.js';
+
+/** What one checked single-row UPDATE looks like, apart from its values. */
+export interface UpdateShape {
+  changeKeys: readonly string[];
+  /** Other columns' `$onUpdate` values, evaluated per write. */
+  autoKeys: readonly string[];
+  check: boolean;
+  bump: Bump;
+}
+
+/** The values of one write, by slot name. */
+export interface UpdateValues {
+  changes: Record<string, unknown>;
+  auto: Record<string, unknown>;
+  key: RowKey;
+  expected: number | undefined;
+}
+
+/** Binds a slot: a placeholder in a prepared statement, a parameter in a one-off one. */
+export type Slot = (name: string, column: Column) => SQL;
+
+/** A `?`/`$n` parameter filled when the prepared statement runs. */
+export const placeholderSlot: Slot = (name, column) => sql`${sql.param(sql.placeholder(name), column)}`;
+
+/** A parameter carrying its value now, for statements that are not prepared. */
+export function literalSlot(values: Record<string, unknown>): Slot {
+  return (name, column) => sql`${sql.param(values[name], column)}`;
+}
+
+/** True for values Drizzle embeds as SQL rather than binds as a parameter. */
+export function isSqlValue(value: unknown): value is SQL | Column | SQLWrapper {
+  return is(value, SQL) || is(value, Column) || is(value, SQL.Aliased);
+}
+
+/** Slot values of one write, named as {@link assignments} and {@link keyWhere} name them. */
+export function slotValues(shape: UpdateShape, values: UpdateValues, meta: TableMeta): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  shape.changeKeys.forEach((key, i) => (out[`s${i}`] = values.changes[key]));
+  shape.autoKeys.forEach((key, i) => (out[`a${i}`] = values.auto[key]));
+  meta.primaryKey.forEach(({ key }, i) => (out[`k${i}`] = values.key[key]));
+  if (shape.check) out['e'] = values.expected;
+  if (shape.bump.type === 'timestamp') out['n'] = wallClockMicros();
+  return out;
+}
+
+/**
+ * `key = value` pairs of the SET list. The version comes first where assignments see earlier
+ * ones (MySQL), so a conditional bump compares against the old values.
+ */
+export function assignments(
+  meta: TableMeta,
+  shape: UpdateShape,
+  embedded: Readonly<Record<string, SQL | Column | SQLWrapper>>,
+  slot: Slot,
+): { key: string; value: SQL }[] {
+  const valueOf = (key: string, name: string): SQL => {
+    const given = embedded[key];
+    return given === undefined ? slot(name, meta.columns[key]!) : sql`${given}`;
+  };
+  const changeSlot = new Map(shape.changeKeys.map((key, i) => [key, `s${i}`]));
+  const version = {
+    key: meta.version.key,
+    value: bumpSql(meta, shape.bump, (key) => valueOf(key, changeSlot.get(key)!), () => slot('n', meta.version.column)),
+  };
+  const rest = [
+    ...shape.changeKeys.map((key, i) => ({ key, value: valueOf(key, `s${i}`) })),
+    ...shape.autoKeys.map((key, i) => ({ key, value: valueOf(key, `a${i}`) })),
+  ];
+  return meta.adapter.assignmentsSeeEarlierValues ? [version, ...rest] : [...rest, version];
+}
+
+/** `pk = $k0 [and …] [and version = $e]`. */
+export function keyWhere(meta: TableMeta, check: boolean, slot: Slot): SQL {
+  const parts = meta.primaryKey.map(({ column }, i) => sql`${column} = ${slot(`k${i}`, column)}`);
+  if (check) parts.push(sql`${meta.version.column} = ${slot('e', meta.version.column)}`);
+  return sql.join(parts, sql` and `);
+}
+
+/** Cache key of a shape. */
+function shapeKey(shape: UpdateShape): string {
+  return `u|${shape.check ? 1 : 0}|${bumpShape(shape.bump)}|${shape.changeKeys.join(',')}|${shape.autoKeys.join(',')}`;
+}
+
+/**
+ * Runs one checked UPDATE and reports rows matched (and the stored row where RETURNING exists).
+ * Statements without embedded SQL values are prepared once per database object and shape.
+ *
+ * PostgreSQL: `update "t" set "a" = $1, "version" = "t"."version" + 1 where "t"."id" = $2 and "t"."version" = $3 returning …`
+ * MySQL:      `update \`t\` set \`a\` = ?, \`version\` = \`t\`.\`version\` + 1 where \`t\`.\`id\` = ? and \`t\`.\`version\` = ?`
+ * SQLite:     `update "t" set "a" = ?, "version" = "t"."version" + 1 where "t"."id" = ? and "t"."version" = ? returning …`
+ */
+export async function runUpdate(
+  db: any,
+  meta: TableMeta,
+  shape: UpdateShape,
+  embedded: Readonly<Record<string, SQL | Column | SQLWrapper>>,
+  values: Record<string, unknown>,
+): Promise<{ count: number; row: Record<string, unknown> | undefined }> {
+  const { adapter, table } = meta;
+  if (adapter.assignmentsSeeEarlierValues && shape.bump.type === 'conditional') {
+    // Drizzle's set() orders columns as the table does; this statement needs the version first.
+    const slot = literalSlot(values);
+    const set = sql.join(assignments(meta, shape, embedded, slot).map(({ key, value }) => sql`${meta.columns[key]!} = ${value}`), sql`, `);
+    const count = await adapter.executeCount(db, sql`update ${table} set ${set} where ${keyWhere(meta, shape.check, slot)}`);
+    return { count, row: undefined };
+  }
+  const build = () => {
+    const set = Object.fromEntries(assignments(meta, shape, embedded, placeholderSlot).map(({ key, value }) => [key, value]));
+    let query = db.update(table).set(set).where(keyWhere(meta, shape.check, placeholderSlot));
+    if (adapter.supportsReturning) query = query.returning();
+    return adapter.prepare(query, statementName());
+  };
+  const prepared = Object.keys(embedded).length === 0 ? cachedStatement(db, table, shapeKey(shape), build) : build();
+  if (adapter.supportsReturning) {
+    const rows = await adapter.runReturning(prepared, values);
+    return { count: rows.length, row: rows[0] };
+  }
+  return { count: await adapter.runCount(prepared, values), row: undefined };
+}

@@ -1,0 +1,34 @@
+import type { Table } from 'drizzle-orm';
+import { conflictError } from './conflict.js';
+import { readRow } from './row-reader.js';
+import { cachedStatement, statementName } from './statement-cache.js';
+import { keyWhere, placeholderSlot } from './update-statement.js';
+import type { TargetOf } from './versioned-update.js';
+import { metaFor, writeRequest, type WriteOptions } from './write-request.js';
+
+/**
+ * Deletes one row if its version is still the one in `target`. Throws `RecordModifiedError`
+ * or `RecordDeletedError` when it is not.
+ * @example
+ * await versionedDelete(db, accounts, row)
+ * // PostgreSQL: delete from "accounts" where "accounts"."id" = $1 and "accounts"."version" = $2
+ * // MySQL:      delete from `accounts` where `accounts`.`id` = ? and `accounts`.`version` = ?
+ * // SQLite:     delete from "accounts" where "accounts"."id" = ? and "accounts"."version" = ?
+ */
+export async function versionedDelete<T extends Table>(
+  db: unknown,
+  table: T,
+  target: TargetOf<T>,
+  options?: WriteOptions,
+): Promise<void> {
+  const meta = metaFor(db, table);
+  const request = writeRequest(meta, target, options);
+  const prepared = cachedStatement(db as object, table, `d|${request.check ? 1 : 0}`, () =>
+    meta.adapter.prepare((db as any).delete(table).where(keyWhere(meta, request.check, placeholderSlot)), statementName()),
+  );
+  const values: Record<string, unknown> = {};
+  meta.primaryKey.forEach(({ key }, i) => (values[`k${i}`] = request.key[key]));
+  if (request.check) values['e'] = request.expected;
+  if ((await meta.adapter.runCount(prepared, values)) > 0) return;
+  throw conflictError(meta, request.key, request.expected, await readRow(db, meta, request.key));
+}

@@ -1,0 +1,98 @@
+import type { InferInsertModel, InferSelectModel, SQL, Table } from 'drizzle-orm';
+import { bumpFor } from './bump.js';
+import { conflictError } from './conflict.js';
+import type { RecordModifiedError } from './errors.js';
+import { readRow } from './row-reader.js';
+import { runUpdate, slotValues, type UpdateShape } from './update-statement.js';
+import { autoValues, metaFor, splitChanges, writeRequest, type WriteOptions } from './write-request.js';
+
+/** A row of `T` as selected. */
+export type RowOf<T extends Table> = InferSelectModel<T>;
+/** What identifies the row to write: its primary key and the version it was read at. A selected row will do. */
+export type TargetOf<T extends Table> = Partial<InferSelectModel<T>>;
+/** New column values; a value may be Drizzle `sql` or a column. The version is never one of them. */
+export type ChangesOf<T extends Table> = { [K in keyof InferInsertModel<T>]?: InferInsertModel<T>[K] | SQL };
+
+/** A write's outcome without throwing a conflict. */
+export type UpdateOutcome<Row> = { ok: true; row: Row } | { ok: false; error: RecordModifiedError };
+
+/** Shared body of `versionedUpdate` and `tryVersionedUpdate`. */
+export async function attemptUpdate(
+  db: unknown,
+  table: Table,
+  target: unknown,
+  changes: unknown,
+  options?: WriteOptions,
+): Promise<UpdateOutcome<Record<string, unknown>>> {
+  const meta = metaFor(db, table);
+  const request = writeRequest(meta, target, options);
+  const split = splitChanges(meta, changes);
+  const auto = autoValues(meta, split.keys);
+  const shape: UpdateShape = {
+    changeKeys: split.keys,
+    autoKeys: auto.keys,
+    check: request.check,
+    bump: bumpFor(meta, split.keys, request.increment),
+  };
+  const values = slotValues(shape, { changes: split.plain, auto: auto.plain, key: request.key, expected: request.expected }, meta);
+  const { count, row } = await runUpdate(db, meta, shape, { ...split.embedded, ...auto.embedded }, values);
+  if (count > 0) {
+    const stored = row ?? (await readRow(db, meta, request.key));
+    if (stored) return { ok: true, row: stored };
+    return { ok: false, error: conflictError(meta, request.key, request.expected, null) };
+  }
+  const current = await readRow(db, meta, request.key);
+  if (
+    current &&
+    meta.adapter.affectedRowsMayMissUnchanged &&
+    (!request.check || current[meta.version.key] === request.expected)
+  ) {
+    // mysql2 with -FOUND_ROWS counts changed rows: the row matched and already held these values.
+    return { ok: true, row: current };
+  }
+  return { ok: false, error: conflictError(meta, request.key, request.expected, current) };
+}
+
+/**
+ * Updates one row if its version is still the one in `target`, moving the version in the same
+ * statement. Resolves to the row as stored after the update. Throws `RecordModifiedError`
+ * (carrying the current row) or `RecordDeletedError`; only that failure path reads once more.
+ * Empty `changes` is a touch: checked, and the version moves.
+ * @example
+ * const [row] = await db.select().from(accounts).where(eq(accounts.id, 1))
+ * const saved = await versionedUpdate(db, accounts, row, { balance: row.balance - 10 })
+ * // PostgreSQL: update "accounts" set "balance" = $1, "version" = "accounts"."version" + 1
+ * //             where "accounts"."id" = $2 and "accounts"."version" = $3 returning …
+ * // MySQL:      update `accounts` set `balance` = ?, `version` = `accounts`.`version` + 1
+ * //             where `accounts`.`id` = ? and `accounts`.`version` = ?   (then the row is read back)
+ * // SQLite:     update "accounts" set "balance" = ?, "version" = "accounts"."version" + 1
+ * //             where "accounts"."id" = ? and "accounts"."version" = ? returning …
+ */
+export async function versionedUpdate<T extends Table>(
+  db: unknown,
+  table: T,
+  target: TargetOf<T>,
+  changes: ChangesOf<T>,
+  options?: WriteOptions,
+): Promise<RowOf<T>> {
+  const outcome = await attemptUpdate(db, table, target, changes, options);
+  if (outcome.ok) return outcome.row as RowOf<T>;
+  throw outcome.error;
+}
+
+/**
+ * `versionedUpdate` that resolves `{ ok: false, error }` on a conflict instead of throwing
+ * (Ecto's `stale_error_field`). Other errors still throw. Emits the same SQL.
+ * @example
+ * const result = await tryVersionedUpdate(db, accounts, row, { balance: 0 })
+ * if (!result.ok) return conflictResponse(result.error)
+ */
+export async function tryVersionedUpdate<T extends Table>(
+  db: unknown,
+  table: T,
+  target: TargetOf<T>,
+  changes: ChangesOf<T>,
+  options?: WriteOptions,
+): Promise<UpdateOutcome<RowOf<T>>> {
+  return (await attemptUpdate(db, table, target, changes, options)) as UpdateOutcome<RowOf<T>>;
+}

@@ -1,0 +1,96 @@
+import type { Table } from 'drizzle-orm';
+import { adapterForTable, checkDatabase } from './adapters.js';
+import { concurrencyConfig } from './config.js';
+import { ConfigurationError, type RowKey } from './errors.js';
+import { checksDisabledFor, incrementsDisabledFor } from './scope.js';
+import { tableMeta, type TableMeta } from './table-meta.js';
+import { readKey, readVersion, requireVersion } from './target.js';
+import { isSqlValue } from './update-statement.js';
+
+/** Per-call options of the versioned writes. */
+export interface WriteOptions {
+  /** `false` skips the version check for this call (the version still moves). */
+  check?: boolean;
+  /** `false` keeps the version as it is for this call (a shadow write; the check still applies). */
+  increment?: boolean;
+}
+
+/** One row's write, decided before any SQL is sent. */
+export interface WriteRequest {
+  key: RowKey;
+  expected: number | undefined;
+  check: boolean;
+  increment: boolean;
+}
+
+/** Metadata of `table` after checking that `db` can write it. */
+export function metaFor(db: unknown, table: Table): TableMeta {
+  checkDatabase(db, table, adapterForTable(table));
+  return tableMeta(table);
+}
+
+/**
+ * Reads key and version from `target` and decides whether to check and to increment, from
+ * the call's options, the scopes around it and the process configuration.
+ */
+export function writeRequest(meta: TableMeta, target: unknown, options: WriteOptions = {}): WriteRequest {
+  const key = readKey(meta, target);
+  const expected = readVersion(meta, target as object, key);
+  const config = concurrencyConfig();
+  let check = config.enabled && options.check !== false && !checksDisabledFor(meta.table);
+  if (check && expected === undefined) {
+    if (config.versionRequired) requireVersion(meta, key);
+    check = false;
+  }
+  const increment =
+    meta.version.kind === 'trigger' || (options.increment !== false && !incrementsDisabledFor(meta.table));
+  return { key, expected, check, increment };
+}
+
+/** `changes` split into sorted keys, bound values and embedded SQL; every key checked first. */
+export interface SplitChanges {
+  keys: string[];
+  plain: Record<string, unknown>;
+  embedded: Record<string, any>;
+}
+
+/**
+ * Validates `changes` against the table: each key a column, never the version. Keys whose value
+ * is `undefined` are left out, as Drizzle's `set()` does.
+ */
+export function splitChanges(meta: TableMeta, changes: unknown): SplitChanges {
+  if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) {
+    throw new ConfigurationError(`changes for "${meta.name}" must be an object of column values, got ${String(changes)}`);
+  }
+  const out: SplitChanges = { keys: [], plain: {}, embedded: {} };
+  for (const key of Object.keys(changes).sort()) {
+    if (key === meta.version.key) {
+      throw new ConfigurationError(
+        `changes for "${meta.name}" hold the version column "${key}": the library moves it; pass the version in the target`,
+      );
+    }
+    if (!(key in meta.columns)) {
+      throw new ConfigurationError(`changes for "${meta.name}" name "${key}", which is not a column key of the table`);
+    }
+    const value = (changes as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    out.keys.push(key);
+    if (isSqlValue(value)) out.embedded[key] = value;
+    else out.plain[key] = value;
+  }
+  return out;
+}
+
+/** Values of the other columns' Drizzle `$onUpdate` functions, for the columns `changes` leaves out. */
+export function autoValues(meta: TableMeta, changeKeys: readonly string[]): SplitChanges {
+  const out: SplitChanges = { keys: [], plain: {}, embedded: {} };
+  for (const key of meta.onUpdateKeys) {
+    if (changeKeys.includes(key)) continue;
+    const column = meta.columns[key] as any;
+    const value = column.onUpdateFn();
+    out.keys.push(key);
+    if (isSqlValue(value)) out.embedded[key] = value;
+    else out.plain[key] = value;
+  }
+  return out;
+}
