@@ -32,8 +32,11 @@ export interface DialectAdapter {
   ownsDatabase(db: unknown): boolean;
   /** Primary-key columns in declaration order (inline `.primaryKey()` or `primaryKey({ columns })`). */
   primaryKeyColumns(table: Table): Column[];
-  /** `a` differs from `b`, treating two NULLs as equal. */
-  isDistinct(a: SQL | Column, b: SQL): SQL;
+  /**
+   * The stored value of `column` differs from `value`, two NULLs being equal, compared byte
+   * for byte (a case-only change under a case-insensitive collation is a change).
+   */
+  isDistinct(column: Column, value: SQL): SQL;
   /** The larger of two integer expressions. */
   greatest(a: SQL, b: SQL): SQL;
   /** Turns a built query into a prepared one (PostgreSQL wants a unique name). */

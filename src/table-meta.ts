@@ -49,8 +49,12 @@ function computeMeta(table: Table): TableMeta {
     );
   }
   const columns = getTableColumns(table) as Record<string, Column>;
-  const keyOf = new Map(Object.entries(columns).map(([key, column]) => [column, key]));
-  const primaryKey = adapter.primaryKeyColumns(table).map((column) => ({ key: keyOf.get(column) ?? column.name, column }));
+  // Composite keys are built from the extra-config columns: match them by SQL name.
+  const keyOf = new Map(Object.entries(columns).map(([key, column]) => [column.name, key]));
+  const primaryKey = adapter.primaryKeyColumns(table).map((built) => {
+    const key = keyOf.get(built.name) ?? built.name;
+    return { key, column: columns[key] ?? built };
+  });
   if (primaryKey.length === 0) throw new ConfigurationError(`"${name}" has no primary key: versioned writes find rows by it`);
   return {
     table,

@@ -32,7 +32,9 @@ export const mysqlAdapter: DialectAdapter = {
     const composite = config.primaryKeys[0];
     return composite ? composite.columns : config.columns.filter((c) => c.primary);
   },
-  isDistinct: (a: SQL | Column, b: SQL) => sql`not (${a} <=> ${b})`,
+  // Strings compare as bytes: the default collations are case-insensitive ('a' <=> 'A').
+  isDistinct: (column: Column, value: SQL) =>
+    column.dataType === 'string' ? sql`not (binary ${column} <=> binary ${value})` : sql`not (${column} <=> ${value})`,
   greatest: (a: SQL, b: SQL) => sql`greatest(${a}, ${b})`,
   affectedRows: mysqlAffectedRows,
   prepare: (query) => query.prepare(),

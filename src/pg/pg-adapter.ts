@@ -27,7 +27,7 @@ export const pgAdapter: DialectAdapter = {
     const composite = config.primaryKeys[0];
     return composite ? composite.columns : config.columns.filter((c) => c.primary);
   },
-  isDistinct: (a: SQL | Column, b: SQL) => sql`${a} is distinct from ${b}`,
+  isDistinct: (column: Column, value: SQL) => sql`${column} is distinct from ${value}`,
   greatest: (a: SQL, b: SQL) => sql`greatest(${a}, ${b})`,
   affectedRows: pgAffectedRows,
   prepare: (query, name) => query.prepare(name),

@@ -27,7 +27,8 @@ export const sqliteAdapter: DialectAdapter = {
     const composite = config.primaryKeys[0];
     return composite ? composite.columns : config.columns.filter((c) => c.primary);
   },
-  isDistinct: (a: SQL | Column, b: SQL) => sql`${a} is not ${b}`,
+  // A column declared `collate nocase` would otherwise call a case-only change no change.
+  isDistinct: (column: Column, value: SQL) => sql`${column} is not ${value} collate binary`,
   greatest: (a: SQL, b: SQL) => sql`max(${a}, ${b})`,
   affectedRows: sqliteAffectedRows,
   prepare: (query) => query.prepare(),

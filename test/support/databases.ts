@@ -39,7 +39,7 @@ export interface TestDatabase {
 
 /** A Drizzle logger that appends each query's SQL text to `log`. */
 function recorder(log: string[]) {
-  return { logQuery: (query: string) => void log.push(query) };
+  return { logQuery: (query: string, params: unknown[]) => void log.push(process.env["LOG_PARAMS"] ? `${query} -- ${JSON.stringify(params)}` : query) };
 }
 
 type Opener = { name: string; dialect: Dialect; open(): Promise<TestDatabase> };

@@ -60,7 +60,7 @@ function pgSchema(p: string) {
     stamped: pgTable(`${p}stamped`, {
       id: integer().primaryKey(),
       label: varchar({ length: 100 }),
-      touchedAt: integer('touched_at').notNull().default(0).$onUpdate(() => sql`1 + 41`),
+      touchedAt: integer('touched_at').notNull().default(5).$onUpdate(() => sql`1 + 41`),
       version: pgv.integerVersion(),
     }),
   };
@@ -115,7 +115,7 @@ function mysqlSchema(p: string) {
     stamped: mysqlTable(`${p}stamped`, {
       id: int().primaryKey(),
       label: varchar({ length: 100 }),
-      touchedAt: int('touched_at').notNull().default(0).$onUpdate(() => sql`1 + 41`),
+      touchedAt: int('touched_at').notNull().default(5).$onUpdate(() => sql`1 + 41`),
       version: myv.integerVersion(),
     }),
   };
@@ -161,7 +161,7 @@ function sqliteSchema(p: string) {
     stamped: sqliteTable(`${p}stamped`, {
       id: integer().primaryKey(),
       label: text(),
-      touchedAt: integer('touched_at').notNull().default(0).$onUpdate(() => sql`1 + 41`),
+      touchedAt: integer('touched_at').notNull().default(5).$onUpdate(() => sql`1 + 41`),
       version: litev.integerVersion(),
     }),
   };
