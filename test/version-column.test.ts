@@ -2,6 +2,7 @@ import { eq, getTableName } from 'drizzle-orm';
 import * as my from 'drizzle-orm/mysql-core';
 import * as pgc from 'drizzle-orm/pg-core';
 import * as lite from 'drizzle-orm/sqlite-core';
+import type * as DrizzleKitApi from 'drizzle-kit/api';
 import { createRequire } from 'node:module';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -19,7 +20,7 @@ import * as litev from '../src/sqlite/index.js';
 import { rejects } from './support/assert-rejects.js';
 import { databaseSuites } from './support/suite.js';
 
-const kit = createRequire(import.meta.url)('drizzle-kit/api') as typeof import('drizzle-kit/api');
+const kit = createRequire(import.meta.url)('drizzle-kit/api') as typeof DrizzleKitApi;
 
 const meta = suite('version column metadata');
 

@@ -1,0 +1,114 @@
+/**
+ * Overhead benchmark: versionedUpdate vs the same plain Drizzle `update … where pk`, per driver,
+ * measured in one run as interleaved rounds (median throughput ratio). Also versionedDelete vs
+ * plain delete, and on MySQL versioned vs plain update + read-back (the row must be read there).
+ *
+ * Usage: node --import tsx bench/overhead.ts [--ops 1500] [--rounds 7]
+ */
+import { eq } from 'drizzle-orm';
+import { versionedDelete, versionedUpdate } from '../src/index.js';
+import { closeTestDatabases, testDatabases, type TestDatabase } from '../test/support/databases.js';
+import { tableDdl } from '../test/support/ddl.js';
+import { testSchema } from '../test/support/schema.js';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const OPS = arg('ops', 1500);
+const ROUNDS = arg('rounds', 7);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function throughput(ops: number, op: (i: number) => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < ops; i++) await op(i);
+  return ops / ((performance.now() - start) / 1000);
+}
+
+/** Median over rounds of a/b throughput ratios, with a and b alternating inside each round. */
+async function compare(a: (i: number) => Promise<unknown>, b: (i: number) => Promise<unknown>, ops = OPS) {
+  await throughput(Math.min(200, ops), a);
+  await throughput(Math.min(200, ops), b);
+  const ratios: number[] = [];
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const first = r % 2 === 0;
+    const ta = first ? await throughput(ops, a) : 0;
+    const tb = await throughput(ops, b);
+    const ta2 = first ? ta : await throughput(ops, a);
+    as.push(ta2);
+    bs.push(tb);
+    ratios.push(ta2 / tb);
+  }
+  return { ratio: median(ratios), a: median(as), b: median(bs) };
+}
+
+export interface OverheadRow {
+  driver: string;
+  measure: string;
+  ratio: number;
+  versionedPerSec: number;
+  plainPerSec: number;
+}
+
+export async function overhead(d: TestDatabase): Promise<OverheadRow[]> {
+  const t = testSchema(d.dialect, 'bench_');
+  for (const s of tableDdl(d.dialect, t.accounts)) await d.exec(s);
+  const { db } = d;
+  await db.insert(t.accounts).values([
+    { id: 1, owner: 'versioned', balance: 0 },
+    { id: 2, owner: 'plain', balance: 0 },
+  ]);
+  let row = (await db.select().from(t.accounts).where(eq(t.accounts.id, 1)))[0];
+  const versioned = async (i: number) => {
+    row = await versionedUpdate(db, t.accounts, row, { balance: i });
+  };
+  const plain = (i: number) => db.update(t.accounts).set({ balance: i }).where(eq(t.accounts.id, 2));
+  const out: OverheadRow[] = [];
+  const push = (measure: string, r: { ratio: number; a: number; b: number }) =>
+    out.push({ driver: d.name, measure, ratio: r.ratio, versionedPerSec: r.a, plainPerSec: r.b });
+  push('update', await compare(versioned, plain));
+  if (d.dialect === 'mysql') {
+    const plainReadBack = async (i: number) => {
+      await plain(i);
+      return db.select().from(t.accounts).where(eq(t.accounts.id, 2));
+    };
+    push('update (plain reads the row back too)', await compare(versioned, plainReadBack));
+  }
+  const n = Math.min(OPS, 500);
+  const del = async (label: 'v' | 'p') => {
+    await d.exec('delete from bench_accounts');
+    const rows = Array.from({ length: n }, (_, i) => ({ id: i + 1, owner: label }));
+    await db.insert(t.accounts).values(rows);
+    return db.select().from(t.accounts).orderBy(t.accounts.id);
+  };
+  const deletes: number[] = [];
+  const vs: number[] = [];
+  const ps: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const vrows = await del('v');
+    const tv = await throughput(n, (i) => versionedDelete(db, t.accounts, vrows[i]));
+    await del('p');
+    const tp = await throughput(n, (i) => db.delete(t.accounts).where(eq(t.accounts.id, i + 1)));
+    vs.push(tv);
+    ps.push(tp);
+    deletes.push(tv / tp);
+  }
+  push('delete', { ratio: median(deletes), a: median(vs), b: median(ps) });
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rows: OverheadRow[] = [];
+  try {
+    for (const d of await testDatabases()) {
+      const r = await overhead(d);
+      rows.push(...r);
+      for (const x of r) console.log(`${x.driver.padEnd(22)} ${x.measure.padEnd(40)} ratio ${x.ratio.toFixed(3)}  (${x.versionedPerSec.toFixed(0)}/s vs ${x.plainPerSec.toFixed(0)}/s)`);
+    }
+  } finally {
+    await closeTestDatabases();
+  }
+}
