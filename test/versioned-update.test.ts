@@ -195,6 +195,8 @@ await databaseSuites('versionedUpdate', (test, { db, t, d }) => {
       [() => versionedUpdate({ select() {} }, t.accounts, row, { balance: 1 }), /not a Drizzle database or transaction .*"dc_accounts"/],
       [() => versionedUpdate(logged, t.accounts, { version: 1 } as any, { balance: 1 }), /"dc_accounts" has no value for primary key "id"/],
       [() => versionedUpdate(logged, t.accounts, row, null as any), /changes for "dc_accounts" must be an object/],
+      [() => versionedUpdate(logged, t.badFields, { id: 1, version: 1 }, { a: 1 }), /"dc_bad_fields".checkFields names "ghost", which is not a column key/],
+      [() => versionedUpdate(logged, t.bothFields, { id: 1, version: 1 }, { a: 1 }), /"dc_both_fields"."version" gives both checkFields and ignoreFields/],
     ];
     for (const [call, message] of cases) {
       try {

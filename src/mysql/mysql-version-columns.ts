@@ -32,7 +32,7 @@ export const timestampVersion = builders.timestampVersion;
  * @example
  * export const items = mysqlTable('items', { id: int().autoincrement().primaryKey(), version: triggerVersion() })
  * // create trigger `concurrency_items_version` before update on `items` for each row
- * //   if new.`version` <=> old.`version` then set new.`version` = old.`version` + 1; end if
+ * //   begin if new.`version` <=> old.`version` then set new.`version` = old.`version` + 1; end if; end
  */
 export const triggerVersion = builders.triggerVersion;
 

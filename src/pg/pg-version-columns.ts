@@ -31,8 +31,9 @@ export const timestampVersion = builders.timestampVersion;
  * codegen migration); with `checkFields`, only when those columns change.
  * @example
  * export const items = pgTable('items', { id: serial().primaryKey(), price: integer(), version: triggerVersion({ checkFields: ['price'] }) })
- * // create trigger "concurrency_items_version" before update on "public"."items" for each row
- * //   when (new."version" is not distinct from old."version" and (new."price" is distinct from old."price")) execute function …
+ * // create trigger "concurrency_items_version" before update on "items" for each row
+ * //   when (new."version" is not distinct from old."version" and (new."price" is distinct from old."price"))
+ * //   execute function "concurrency_items_version"()
  */
 export const triggerVersion = builders.triggerVersion;
 

@@ -30,8 +30,8 @@ export const timestampVersion = builders.timestampVersion;
  * own writes move it in the statement itself, so `RETURNING` shows the new version.
  * @example
  * export const items = sqliteTable('items', { id: integer().primaryKey(), version: triggerVersion() })
- * // create trigger if not exists "concurrency_items_version" after update on "items" for each row
- * //   when new."version" is old."version" begin update "items" set "version" = old."version" + 1 where rowid = new.rowid; end
+ * // create trigger "concurrency_items_version" after update on "items" for each row
+ * //   when new."version" is old."version" begin update "items" set "version" = old."version" + 1 where "id" = new."id"; end
  */
 export const triggerVersion = builders.triggerVersion;
 

@@ -31,8 +31,9 @@ function pgSchema(p: string) {
     priced: pgTable(`${p}priced`, {
       id: integer().primaryKey(),
       name: varchar({ length: 100 }),
+      sku: varchar({ length: 20 }),
       price: integer(),
-      version: pgv.triggerVersion('row_version', { checkFields: ['price'] }),
+      version: pgv.triggerVersion('row_version', { checkFields: ['price', 'sku'] }),
     }),
     posts: pgTable(`${p}posts`, {
       id: integer().primaryKey(),
@@ -57,6 +58,12 @@ function pgSchema(p: string) {
       revision: integer().notNull().default(1),
     }),
     notes: pgTable(`${p}notes`, { id: integer().primaryKey(), text: varchar({ length: 100 }) }),
+    badFields: pgTable(`${p}bad_fields`, { id: integer().primaryKey(), a: integer(), version: pgv.conditionalVersion({ checkFields: ['a', 'ghost'] }) }),
+    bothFields: pgTable(`${p}both_fields`, {
+      id: integer().primaryKey(),
+      a: integer(),
+      version: pgv.conditionalVersion({ checkFields: ['a'], ignoreFields: ['id'] }),
+    }),
     stamped: pgTable(`${p}stamped`, {
       id: integer().primaryKey(),
       label: varchar({ length: 100 }),
@@ -86,8 +93,9 @@ function mysqlSchema(p: string) {
     priced: mysqlTable(`${p}priced`, {
       id: int().primaryKey(),
       name: varchar({ length: 100 }),
+      sku: varchar({ length: 20 }),
       price: int(),
-      version: myv.triggerVersion('row_version', { checkFields: ['price'] }),
+      version: myv.triggerVersion('row_version', { checkFields: ['price', 'sku'] }),
     }),
     posts: mysqlTable(`${p}posts`, {
       id: int().primaryKey(),
@@ -112,6 +120,12 @@ function mysqlSchema(p: string) {
       revision: int().notNull().default(1),
     }),
     notes: mysqlTable(`${p}notes`, { id: int().primaryKey(), text: varchar({ length: 100 }) }),
+    badFields: mysqlTable(`${p}bad_fields`, { id: int().primaryKey(), a: int(), version: myv.conditionalVersion({ checkFields: ['a', 'ghost'] }) }),
+    bothFields: mysqlTable(`${p}both_fields`, {
+      id: int().primaryKey(),
+      a: int(),
+      version: myv.conditionalVersion({ checkFields: ['a'], ignoreFields: ['id'] }),
+    }),
     stamped: mysqlTable(`${p}stamped`, {
       id: int().primaryKey(),
       label: varchar({ length: 100 }),
@@ -136,8 +150,9 @@ function sqliteSchema(p: string) {
     priced: sqliteTable(`${p}priced`, {
       id: integer().primaryKey(),
       name: text(),
+      sku: text(),
       price: integer(),
-      version: litev.triggerVersion('row_version', { checkFields: ['price'] }),
+      version: litev.triggerVersion('row_version', { checkFields: ['price', 'sku'] }),
     }),
     posts: sqliteTable(`${p}posts`, {
       id: integer().primaryKey(),
@@ -158,6 +173,12 @@ function sqliteSchema(p: string) {
     ),
     pluginUsers: sqliteTable(`${p}plugin_users`, { id: integer().primaryKey(), email: text(), revision: integer().notNull().default(1) }),
     notes: sqliteTable(`${p}notes`, { id: integer().primaryKey(), text: text() }),
+    badFields: sqliteTable(`${p}bad_fields`, { id: integer().primaryKey(), a: integer(), version: litev.conditionalVersion({ checkFields: ['a', 'ghost'] }) }),
+    bothFields: sqliteTable(`${p}both_fields`, {
+      id: integer().primaryKey(),
+      a: integer(),
+      version: litev.conditionalVersion({ checkFields: ['a'], ignoreFields: ['id'] }),
+    }),
     stamped: sqliteTable(`${p}stamped`, {
       id: integer().primaryKey(),
       label: text(),

@@ -5,7 +5,7 @@
 import { getTableName, type Table } from 'drizzle-orm';
 import { suite, type Test } from 'uvu';
 import { resetConcurrencyConfig } from '../../src/config.js';
-import { testDatabases, type TestDatabase } from './databases.js';
+import { testDatabases, type Dialect, type TestDatabase } from './databases.js';
 import { quote, tableDdl } from './ddl.js';
 import { testSchema, type TestSchema } from './schema.js';
 
@@ -29,9 +29,10 @@ export async function emptyTables(d: TestDatabase, tables: readonly Table[]): Pr
 export async function databaseSuites(
   title: string,
   define: (test: Test<Context>, ctx: Context) => void,
-  options: { setup?: (ctx: Context) => Promise<void>; prefix?: string } = {},
+  options: { setup?: (ctx: Context) => Promise<void>; prefix?: string; dialects?: readonly Dialect[] } = {},
 ): Promise<void> {
   for (const d of await testDatabases()) {
+    if (options.dialects && !options.dialects.includes(d.dialect)) continue;
     const t = testSchema(d.dialect, options.prefix ?? 'dc_');
     const ctx: Context = { d, db: d.db, t, tables: Object.values(t) };
     const s = suite<Context>(`${title} [${d.name}]`, ctx);

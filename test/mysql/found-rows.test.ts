@@ -1,0 +1,29 @@
+import { drizzle } from 'drizzle-orm/mysql2';
+import mysql from 'mysql2/promise';
+import * as assert from 'uvu/assert';
+import { RecordModifiedError, versionedUpdate } from '../../src/index.js';
+import { rejects } from '../support/assert-rejects.js';
+import { MYSQL_URL } from '../support/databases.js';
+import { databaseSuites } from '../support/suite.js';
+
+await databaseSuites('mysql2 without FOUND_ROWS', (test, { t }) => {
+  test('changed-row counts: a write that changes nothing is not a conflict; a stale one still is', async () => {
+    const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 1, flags: ['-FOUND_ROWS'] });
+    try {
+      const db: any = drizzle(pool);
+      const [header] = (await pool.query('select 1')) as unknown as [unknown];
+      assert.ok(header);
+      await db.insert(t.posts).values({ id: 1, title: 't', body: 'b' });
+      const [row] = await db.select().from(t.posts);
+      // Unchecked field, same value: MySQL reports 0 changed rows.
+      const same = await versionedUpdate(db, t.posts, row, { views: 0 });
+      assert.is(same.version, 1);
+      const shadow = await versionedUpdate(db, t.posts, same, { title: 't' }, { increment: false });
+      assert.is(shadow.version, 1);
+      await versionedUpdate(db, t.posts, row, { title: 'moved' });
+      await rejects(() => versionedUpdate(db, t.posts, row, { views: 0 }), RecordModifiedError);
+    } finally {
+      await pool.end();
+    }
+  });
+}, { dialects: ['mysql'] });
