@@ -70,7 +70,10 @@ export async function overhead(d: TestDatabase): Promise<OverheadRow[]> {
   const push = (measure: string, r: { ratio: number; a: number; b: number }) =>
     out.push({ driver: d.name, measure, ratio: r.ratio, versionedPerSec: r.a, plainPerSec: r.b });
   push('update', await compare(versioned, plain));
-  if (d.dialect === 'mysql') {
+  if (d.dialect !== 'mysql') {
+    const plainReturning = (i: number) => db.update(t.accounts).set({ balance: i }).where(eq(t.accounts.id, 2)).returning();
+    push('update (plain returns the row too)', await compare(versioned, plainReturning));
+  } else {
     const plainReadBack = async (i: number) => {
       await plain(i);
       return db.select().from(t.accounts).where(eq(t.accounts.id, 2));
