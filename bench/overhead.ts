@@ -20,27 +20,47 @@ const ROUNDS = arg('rounds', 7);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** Operations per second of `op` run `ops` times in a row. */
 async function throughput(ops: number, op: (i: number) => Promise<unknown>): Promise<number> {
   const start = performance.now();
   for (let i = 0; i < ops; i++) await op(i);
   return ops / ((performance.now() - start) / 1000);
 }
 
-/** Median over rounds of a/b throughput ratios, with a and b alternating inside each round. */
+/**
+ * Throughput ratio a/b measured op by op: each round alternates one `a` and one `b` call
+ * (their order flipping every round) and sums the time spent in each, so drift, checkpoints
+ * and caches hit both sides alike. Reports the median over rounds.
+ */
 async function compare(a: (i: number) => Promise<unknown>, b: (i: number) => Promise<unknown>, ops = OPS) {
-  await throughput(Math.min(200, ops), a);
-  await throughput(Math.min(200, ops), b);
+  for (let i = 0; i < Math.min(200, ops); i++) {
+    await a(i);
+    await b(i);
+  }
   const ratios: number[] = [];
   const as: number[] = [];
   const bs: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const first = r % 2 === 0;
-    const ta = first ? await throughput(ops, a) : 0;
-    const tb = await throughput(ops, b);
-    const ta2 = first ? ta : await throughput(ops, a);
-    as.push(ta2);
-    bs.push(tb);
-    ratios.push(ta2 / tb);
+    let ta = 0;
+    let tb = 0;
+    for (let i = 0; i < ops; i++) {
+      const [first, second] = (i + r) % 2 === 0 ? [a, b] : [b, a];
+      const t0 = performance.now();
+      await first(i);
+      const t1 = performance.now();
+      await second(i);
+      const t2 = performance.now();
+      if (first === a) {
+        ta += t1 - t0;
+        tb += t2 - t1;
+      } else {
+        tb += t1 - t0;
+        ta += t2 - t1;
+      }
+    }
+    as.push(ops / (ta / 1000));
+    bs.push(ops / (tb / 1000));
+    ratios.push(tb / ta);
   }
   return { ratio: median(ratios), a: median(as), b: median(bs) };
 }
