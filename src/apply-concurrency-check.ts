@@ -1,5 +1,6 @@
 import { getTableColumns, getTableName, type Column, type Table } from 'drizzle-orm';
 import { adapterForTable } from './adapters.js';
+import { callSite } from './call-site.js';
 import { ConfigurationError } from './errors.js';
 import { forgetTableMeta } from './table-meta.js';
 import { plainUpdateBump } from './version-builders.js';
@@ -29,7 +30,8 @@ export function applyConcurrencyCheck(table: Table, key: string, kind: VersionKi
       `"${name}" already has the ${existing.kind} version column "${existing.key}": cannot also mark "${key}" as ${kind}`,
     );
   }
-  markVersion(column, { kind });
+  const site = callSite();
+  markVersion(column, site === undefined ? { kind } : { kind, site });
   const bump = plainUpdateBump(kind, adapter, column as unknown as { name: string });
   if (bump && column.onUpdateFn === undefined) {
     (column as { onUpdateFn: unknown }).onUpdateFn = bump;

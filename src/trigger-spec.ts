@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { getTableName, type Table } from 'drizzle-orm';
+import { getTableColumns, getTableName, type Column, type Table } from 'drizzle-orm';
+import { CasingCache } from 'drizzle-orm/casing';
 import { adapterForTable } from './adapters.js';
 import type { DialectName } from './dialect-adapter.js';
 import { getVersionColumn } from './version-column.js';
@@ -40,22 +41,27 @@ export function triggerName(dialect: DialectName, table: string, column: string,
   return `${head}_${hash}`;
 }
 
-/** The trigger plan of `table`, or `undefined` when its version is not a `triggerVersion()`. */
-export function triggerSpecFor(table: Table): TriggerSpec | undefined {
+/**
+ * The trigger plan of `table`, or `undefined` when its version is not a `triggerVersion()`.
+ * `casing` is the `casing` option of `drizzle()` / drizzle-kit, for columns named by their key.
+ */
+export function triggerSpecFor(table: Table, options: { casing?: 'snake_case' | 'camelCase' } = {}): TriggerSpec | undefined {
   const version = getVersionColumn(table);
   if (!version || version.kind !== 'trigger') return undefined;
   const adapter = adapterForTable(table);
-  const columns = table as unknown as Record<string, { name: string }>;
+  const casing = new CasingCache(options.casing);
+  const sqlName = (column: Column) => casing.getColumnCasing(column);
+  const columns = getTableColumns(table) as Record<string, Column>;
   const name = getTableName(table);
   const schema = (table as unknown as Record<symbol, string | undefined>)[Symbol.for('drizzle:Schema')];
   return {
     dialect: adapter.dialect,
     schema: adapter.dialect === 'pg' ? schema : undefined,
     table: name,
-    column: version.column.name,
-    keyColumns: adapter.primaryKeyColumns(table).map((c) => c.name),
-    checkColumns: version.checkFields?.map((key) => columns[key]!.name),
-    name: triggerName(adapter.dialect, name, version.column.name, version.triggerName),
+    column: sqlName(version.column),
+    keyColumns: adapter.primaryKeyColumns(table).map((c) => sqlName(c)),
+    checkColumns: version.checkFields?.map((key) => sqlName(columns[key]!)),
+    name: triggerName(adapter.dialect, name, sqlName(version.column), version.triggerName),
   };
 }
 

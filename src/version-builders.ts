@@ -1,5 +1,6 @@
 import { Column, is, sql, type SQL } from 'drizzle-orm';
 import { wallClockMicros } from './bump.js';
+import { callSite } from './call-site.js';
 import type { DialectAdapter } from './dialect-adapter.js';
 import { markVersion, type VersionKind, type VersionOptions } from './version-column.js';
 
@@ -43,7 +44,8 @@ interface Builder {
  */
 export function finishVersionBuilder<B>(builder: B, kind: VersionKind, options: VersionOptions, adapter: DialectAdapter): B {
   const b = builder as unknown as Builder;
-  markVersion(builder, { kind, ...options });
+  const site = callSite();
+  markVersion(builder, site === undefined ? { kind, ...options } : { kind, ...options, site });
   const bump = plainUpdateBump(kind, adapter, b.config);
   if (bump) b.$onUpdateFn(bump);
   if (kind === 'timestamp') b.$defaultFn(wallClockMicros);

@@ -14,6 +14,8 @@ export interface VersionOptions {
 /** What a version builder records on its column. */
 export interface VersionMarker extends VersionOptions {
   kind: VersionKind;
+  /** `path:line` of the declaring call, recorded only while the codegen loads a schema. */
+  site?: string;
 }
 
 /** What {@link getVersionColumn} reports about a table's version column. */

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * The `drizzle-concurrency` command: `generate`, `check`, `triggers list|create|drop`.
+ * Exit 0 on success, 1 on any failure with the reason on stderr.
+ */
+import { parseArgs } from 'node:util';
+import { CodegenError } from './codegen-error.js';
+import { collectSchema } from './collect/collect-schema.js';
+import { loadConfig, shown } from './config/load-config.js';
+import { check, generate } from './generate.js';
+import { openLiveDatabase } from './live/live-database.js';
+import { createTriggers, dropTriggers, listTriggers } from './live/trigger-commands.js';
+
+const USAGE: Record<string, string> = {
+  main: `usage: drizzle-concurrency <command> [options]
+
+commands:
+  generate   write the trigger migration for the schema of a drizzle config
+  check      exit 1, naming the files, when generate would write or change anything
+  triggers   list | create | drop the version triggers in the config's live database
+
+run "drizzle-concurrency <command> --help" for its options`,
+  generate: `usage: drizzle-concurrency generate [--config drizzle.config.ts] [--tests test/concurrency]
+
+Writes one drizzle-kit custom migration (registered in meta/_journal.json) with the trigger
+DDL of every triggerVersion() column, or drops of removed ones. Writes nothing when nothing
+changed; on bad input, prints file:line and writes nothing.`,
+  check: `usage: drizzle-concurrency check [--config drizzle.config.ts] [--tests test/concurrency]
+
+Exit 0 when generate would write nothing; exit 1 naming every file it would write or change.`,
+  triggers: `usage: drizzle-concurrency triggers list|create|drop [--config drizzle.config.ts]
+
+list    one line per trigger: ok (installed), missing (schema only), orphan (database only);
+        exit 1 when one is missing
+create  (re)create every version trigger of the schema; idempotent
+drop    drop every version trigger of the schema (and PostgreSQL function); idempotent`,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { config: { type: 'string' }, tests: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, sub] = positionals;
+  const help = (name: string) => (console.log(USAGE[name]), 0);
+  if (!command) return values.help ? help('main') : (console.error(USAGE['main']), 1);
+  if (!(command in USAGE) || command === 'main') {
+    console.error(`unknown command "${command}"\n\n${USAGE['main']}`);
+    return 1;
+  }
+  if (values.help) return help(command);
+  const options = values.config ? { config: values.config } : {};
+  if (command === 'generate') {
+    const written = await generate(options);
+    if (written.length === 0) console.log('up to date: nothing to write');
+    for (const path of written) console.log(`wrote ${shown(path)}`);
+    return 0;
+  }
+  if (command === 'check') {
+    const stale = await check(options);
+    if (stale.length === 0) {
+      console.log('up to date');
+      return 0;
+    }
+    for (const path of stale) console.error(`out of date: ${shown(path)}`);
+    console.error('run "drizzle-concurrency generate" and commit the result');
+    return 1;
+  }
+  if (sub !== 'list' && sub !== 'create' && sub !== 'drop') {
+    console.error(USAGE['triggers']);
+    return 1;
+  }
+  const config = await loadConfig(options.config);
+  const desired = (await collectSchema(config)).tables.flatMap((t) => (t.trigger ? [t.trigger] : []));
+  const db = await openLiveDatabase(config);
+  try {
+    if (sub === 'list') {
+      const statuses = await listTriggers(db, desired);
+      if (statuses.length === 0) console.log('no version triggers');
+      for (const s of statuses) console.log(`${s.status.padEnd(7)} ${s.name} on ${s.schema ? `${s.schema}.` : ''}${s.table}`);
+      return statuses.some((s) => s.status === 'missing') ? 1 : 0;
+    }
+    const names = sub === 'create' ? await createTriggers(db, desired) : await dropTriggers(db, desired);
+    if (names.length === 0) console.log('no triggerVersion() columns in the schema');
+    for (const name of names) console.log(`${sub === 'create' ? 'created' : 'dropped'} ${name}`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof CodegenError ? error.message : `drizzle-concurrency: ${(error as Error)?.stack ?? String(error)}`);
+    process.exit(1);
+  },
+);

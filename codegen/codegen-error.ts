@@ -1,0 +1,20 @@
+import { ConcurrencyError } from '../src/errors.js';
+
+/**
+ * Bad codegen input: an unreadable schema, an unsupported construct, an inconsistent
+ * migrations folder. `file` and `line` point at the cause where one exists; the message
+ * starts with `file:line:`.
+ * @example
+ * // fixtures/schema.ts:12: checkFields of conditionalVersion() must be an array of string literals
+ */
+export class CodegenError extends ConcurrencyError {
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  constructor(message: string, where: { file?: string | undefined; line?: number | undefined } = {}, options?: { cause?: unknown }) {
+    const prefix = where.file ? `${where.file}${where.line ? `:${where.line}` : ''}: ` : '';
+    super(prefix + message, options);
+    this.name = 'CodegenError';
+    this.file = where.file;
+    this.line = where.line;
+  }
+}

@@ -1,0 +1,107 @@
+import { Column, Table, getTableColumns, getTableName, is } from 'drizzle-orm';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { adapterForTable } from '../../src/adapters.js';
+import type { DialectName } from '../../src/dialect-adapter.js';
+import { ConfigurationError } from '../../src/errors.js';
+import { triggerSpecFor, type TriggerSpec } from '../../src/trigger-spec.js';
+import { VERSION_MARKER, getVersionColumn, type VersionColumnInfo, type VersionMarker } from '../../src/version-column.js';
+import { CodegenError } from '../codegen-error.js';
+import { shown } from '../config/load-config.js';
+
+/** A versioned table as the schema module really builds it, with where it was declared. */
+export interface VersionedTable {
+  table: Table;
+  /** Export name and absolute path of the module that exports it. */
+  exportName: string;
+  module: string;
+  dialect: DialectName;
+  /** SQL name (and PostgreSQL schema). */
+  name: string;
+  schema: string | undefined;
+  version: VersionColumnInfo;
+  /** Where the version builder (or `applyConcurrencyCheck`) was called. */
+  site: { file: string; line: number } | undefined;
+  /** The trigger of a `triggerVersion()` column. */
+  trigger: TriggerSpec | undefined;
+}
+
+const CAPTURE = Symbol.for('drizzle-concurrency.capture-sites');
+
+function parseSite(site: string | undefined): { file: string; line: number } | undefined {
+  const match = site ? /^(.*):(\d+)$/.exec(site) : null;
+  if (!match) return undefined;
+  const path = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!;
+  return { file: path, line: Number(match[2]) };
+}
+
+function markerSite(table: Table): { file: string; line: number } | undefined {
+  for (const column of Object.values(getTableColumns(table)) as Column[]) {
+    const marker = (column as unknown as { config: Record<symbol, VersionMarker | undefined> }).config[VERSION_MARKER];
+    if (marker?.site) return parseSite(marker.site);
+  }
+  return undefined;
+}
+
+/**
+ * Imports the schema modules (through tsx, recording where version builders are called) and
+ * returns every exported table with a version column. This is the truth about names: table
+ * creators, `pgSchema(…).table`, constants and spread columns are all resolved by running them.
+ */
+export async function loadTables(files: readonly string[], dialect: DialectName, casing?: 'snake_case' | 'camelCase'): Promise<VersionedTable[]> {
+  const { tsImport } = await import('tsx/esm/api');
+  const global = globalThis as Record<symbol, unknown>;
+  const seen = new Map<Table, VersionedTable>();
+  global[CAPTURE] = true;
+  try {
+    for (const file of files) {
+      let mod: Record<string, unknown>;
+      try {
+        mod = await tsImport(pathToFileURL(file).href, import.meta.url);
+      } catch (error) {
+        throw new CodegenError(`cannot load the schema: ${(error as Error).message.split('\n')[0]}`, { file: shown(file) }, { cause: error });
+      }
+      for (const [exportName, value] of Object.entries(mod)) {
+        if (!is(value, Table) || seen.has(value)) continue;
+        const found = describe(value, exportName, file, dialect, casing);
+        if (found) seen.set(value, found);
+      }
+    }
+  } finally {
+    delete global[CAPTURE];
+  }
+  return [...seen.values()];
+}
+
+function describe(table: Table, exportName: string, module: string, dialect: DialectName, casing?: 'snake_case' | 'camelCase'): VersionedTable | undefined {
+  const site = markerSite(table);
+  const where = { file: site ? shown(site.file) : shown(module), line: site?.line };
+  let version: VersionColumnInfo | undefined;
+  try {
+    version = getVersionColumn(table);
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new CodegenError(error.message, where, { cause: error });
+    throw error;
+  }
+  if (!version) return undefined;
+  const tableDialect = adapterForTable(table).dialect;
+  if (tableDialect !== dialect) {
+    throw new CodegenError(`"${getTableName(table)}" is a ${tableDialect} table but the config's dialect is ${dialect}`, where);
+  }
+  let trigger: TriggerSpec | undefined;
+  try {
+    trigger = triggerSpecFor(table, casing ? { casing } : {});
+  } catch (error) {
+    throw new CodegenError((error as Error).message, where, { cause: error });
+  }
+  return {
+    table,
+    exportName,
+    module,
+    dialect,
+    name: getTableName(table),
+    schema: (table as unknown as Record<symbol, string | undefined>)[Symbol.for('drizzle:Schema')],
+    version,
+    site,
+    trigger,
+  };
+}

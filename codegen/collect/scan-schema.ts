@@ -1,0 +1,87 @@
+import { Node, Project, ts, type CallExpression, type SourceFile } from 'ts-morph';
+import type { DialectName } from '../../src/dialect-adapter.js';
+import type { VersionKind } from '../../src/version-column.js';
+import { CodegenError } from '../codegen-error.js';
+import { shown } from '../config/load-config.js';
+import { BuilderImports, callsIn, type Meaning } from './builder-imports.js';
+
+/** One call of a version builder or `applyConcurrencyCheck` found in the source. */
+export interface FoundCall {
+  file: string;
+  line: number;
+  endLine: number;
+  what: { type: 'builder'; kind: VersionKind; dialect: DialectName } | { type: 'apply' };
+}
+
+/** The result of the static scan: files read and calls found. */
+export interface StaticScan {
+  files: string[];
+  calls: FoundCall[];
+}
+
+/**
+ * Reads the schema files (and the local files they import) with ts-morph, without the type
+ * checker: syntax errors, version builder calls however imported, literal-only options.
+ */
+export function scanSchema(patterns: readonly string[], dialect: DialectName): StaticScan {
+  const project = new Project({
+    compilerOptions: { allowJs: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext },
+    skipAddingFilesFromTsConfig: true,
+  });
+  const roots = project.addSourceFilesAtPaths([...patterns]);
+  if (roots.length === 0) throw new CodegenError(`no schema file matches ${patterns.map(shown).join(', ')}`);
+  project.resolveSourceFileDependencies();
+  const local = project.getSourceFiles().filter((f) => !f.isInNodeModules() && !f.isDeclarationFile());
+  for (const file of local) syntaxErrors(project, file);
+  const imports = new BuilderImports();
+  const calls: FoundCall[] = [];
+  for (const file of local) {
+    const scope = imports.scope(file);
+    if (scope.size === 0) continue;
+    for (const call of callsIn(file)) {
+      const meaning = imports.meaningOf(call.getExpression(), scope);
+      if (meaning?.type === 'builder' || meaning?.type === 'apply') calls.push(checkCall(file, call, meaning, dialect));
+    }
+  }
+  return { files: roots.map((f) => f.getFilePath()), calls };
+}
+
+function syntaxErrors(project: Project, file: SourceFile): void {
+  const diagnostics = project.getProgram().compilerObject.getSyntacticDiagnostics(file.compilerNode);
+  const first = diagnostics[0];
+  if (!first) return;
+  const line = first.start === undefined ? undefined : file.getLineAndColumnAtPos(first.start).line;
+  throw new CodegenError(`syntax error: ${ts.flattenDiagnosticMessageText(first.messageText, ' ')}`, { file: shown(file.getFilePath()), line });
+}
+
+const ARRAY_OPTIONS = ['checkFields', 'ignoreFields'];
+
+function checkCall(file: SourceFile, call: CallExpression, meaning: Meaning & { type: 'builder' | 'apply' }, dialect: DialectName): FoundCall {
+  const where = { file: shown(file.getFilePath()), line: call.getStartLineNumber() };
+  const name = call.getExpression().getText();
+  if (meaning.type === 'builder' && meaning.dialect !== dialect) {
+    throw new CodegenError(`${name}() comes from drizzle-concurrency/${meaning.dialect}-core but the config's dialect is ${dialect}`, where);
+  }
+  if (meaning.type === 'builder' && (meaning.kind === 'trigger' || meaning.kind === 'conditional')) {
+    const args = call.getArguments();
+    const config = Node.isObjectLiteralExpression(args[0]) ? args[0] : args[1];
+    if (config !== undefined && !Node.isObjectLiteralExpression(config)) {
+      throw new CodegenError(`the options of ${name}() must be an object literal, so the codegen can read them`, where);
+    }
+    for (const property of config?.getProperties() ?? []) {
+      if (!Node.isPropertyAssignment(property)) {
+        throw new CodegenError(`the options of ${name}() must be plain "key: literal" properties, got ${property.getText()}`, where);
+      }
+      const key = property.getName();
+      const value = property.getInitializerOrThrow();
+      if (ARRAY_OPTIONS.includes(key)) {
+        const literal = Node.isArrayLiteralExpression(value) && value.getElements().every((e) => Node.isStringLiteral(e) || Node.isNoSubstitutionTemplateLiteral(e));
+        if (!literal) throw new CodegenError(`${key} of ${name}() must be an array of string literals, got ${value.getText()}`, { ...where, line: value.getStartLineNumber() });
+      } else if (key === 'triggerName' && !(Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value))) {
+        throw new CodegenError(`triggerName of ${name}() must be a string literal, got ${value.getText()}`, { ...where, line: value.getStartLineNumber() });
+      }
+    }
+  }
+  const what = meaning.type === 'apply' ? meaning : { type: 'builder' as const, kind: meaning.kind, dialect: meaning.dialect };
+  return { file: file.getFilePath(), line: call.getStartLineNumber(), endLine: call.getEndLineNumber(), what };
+}

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { DialectName } from '../../src/dialect-adapter.js';
+import { CodegenError } from '../codegen-error.js';
+
+/** The parts of a `drizzle.config.ts` the codegen reads, normalised. */
+export interface CodegenConfig {
+  /** Absolute path of the config file. */
+  file: string;
+  /** Directory paths are resolved against (the config's directory). */
+  root: string;
+  /** drizzle-kit's dialect name as written (`postgresql`, `mysql`, `sqlite`, `turso`). */
+  kitDialect: string;
+  dialect: DialectName;
+  /** Schema globs or files, absolute. */
+  schema: string[];
+  /** Migrations folder, absolute. */
+  out: string;
+  dbCredentials: Record<string, unknown> | undefined;
+  casing: 'snake_case' | 'camelCase' | undefined;
+}
+
+const DIALECTS: Record<string, DialectName> = { postgresql: 'pg', mysql: 'mysql', sqlite: 'sqlite', turso: 'sqlite' };
+
+/** Path relative to the working directory, for messages. */
+export function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
+}
+
+/**
+ * Loads a `drizzle.config.ts` (through tsx, so TypeScript and `process.env` work) and checks
+ * the fields the codegen needs.
+ */
+export async function loadConfig(path = 'drizzle.config.ts'): Promise<CodegenConfig> {
+  const file = resolve(path);
+  if (!existsSync(file)) throw new CodegenError(`config file not found`, { file: shown(file) });
+  let loaded: unknown;
+  try {
+    const { tsImport } = await import('tsx/esm/api');
+    const mod = await tsImport(pathToFileURL(file).href, import.meta.url);
+    loaded = mod.default?.default ?? mod.default ?? mod;
+  } catch (error) {
+    throw new CodegenError(`cannot load the config: ${(error as Error).message}`, { file: shown(file) }, { cause: error });
+  }
+  const config = loaded as Record<string, unknown>;
+  const where = { file: shown(file) };
+  const kitDialect = config['dialect'];
+  if (typeof kitDialect !== 'string' || !(kitDialect in DIALECTS)) {
+    throw new CodegenError(`dialect must be one of ${Object.keys(DIALECTS).join(', ')}, got ${JSON.stringify(kitDialect)}`, where);
+  }
+  const schemaField = config['schema'];
+  const schema = (Array.isArray(schemaField) ? schemaField : [schemaField]).filter((s): s is string => typeof s === 'string');
+  if (schema.length === 0) throw new CodegenError('schema must name a file, a glob or an array of them', where);
+  const out = config['out'] ?? 'drizzle';
+  if (typeof out !== 'string') throw new CodegenError('out must be a folder path', where);
+  const root = dirname(file);
+  const casing = config['casing'];
+  return {
+    file,
+    root,
+    kitDialect,
+    dialect: DIALECTS[kitDialect]!,
+    schema: schema.map((s) => resolve(root, s)),
+    out: resolve(root, out),
+    dbCredentials: config['dbCredentials'] as Record<string, unknown> | undefined,
+    casing: casing === 'snake_case' || casing === 'camelCase' ? casing : undefined,
+  };
+}

@@ -1,0 +1,43 @@
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { CodegenError } from '../codegen-error.js';
+import { shown } from '../config/load-config.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Holds `meta/.drizzle-concurrency.lock` (created exclusively, holding our pid) while `fn`
+ * runs, so two `generate` runs never interleave their journal writes. A lock left by a dead
+ * process is taken over.
+ */
+export async function withGenerateLock<R>(out: string, fn: () => Promise<R> | R): Promise<R> {
+  const path = join(out, 'meta', '.drizzle-concurrency.lock');
+  let fd: number | undefined;
+  for (let attempt = 0; attempt < 2 && fd === undefined; attempt++) {
+    try {
+      fd = openSync(path, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(path, 'utf8'));
+      if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
+        throw new CodegenError(`another drizzle-concurrency generate (pid ${holder}) is writing this migrations folder`, { file: shown(path) });
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  if (fd === undefined) throw new CodegenError('could not take the generate lock', { file: shown(path) });
+  writeSync(fd, String(process.pid));
+  closeSync(fd);
+  try {
+    return await fn();
+  } finally {
+    rmSync(path, { force: true });
+  }
+}

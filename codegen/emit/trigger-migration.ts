@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { renderCreateTriggers, renderDropTriggers } from '../../src/trigger-ddl.js';
+import type { TriggerPlan } from '../plan/trigger-plan.js';
+import type { PlannedFile } from './file-batch.js';
+import { HEADER, STATE_PREFIX, snapshotName, type MigrationsFolder } from './migrations-folder.js';
+
+/** drizzle-kit's statement separator: the migrator runs each chunk as ONE statement. */
+export const BREAKPOINT = '\n--> statement-breakpoint\n';
+
+/** The migration name this tool gives its custom migrations. */
+export const MIGRATION_NAME = 'concurrency_triggers';
+
+/**
+ * The SQL text of a trigger migration: a two-line header (what generated it, and the trigger
+ * state after it), then one statement per breakpoint chunk: drops first, then creates.
+ */
+export function renderMigration(plan: TriggerPlan, sources: readonly string[]): string {
+  const statements = [...plan.drops.flatMap((s) => renderDropTriggers(s)), ...plan.creates.flatMap((s) => renderCreateTriggers(s))];
+  const header = `${HEADER} ${sources.join(', ')} — do not edit\n${STATE_PREFIX}${JSON.stringify(plan.state)}\n`;
+  return header + statements.join(BREAKPOINT) + '\n';
+}
+
+/**
+ * The files of a new custom migration, exactly as `drizzle-kit generate --custom` lays them
+ * out: `NNNN_<name>.sql`, `meta/NNNN_snapshot.json` (the last snapshot with a new id), and the
+ * journal with one more entry (written last).
+ */
+export function migrationFiles(folder: MigrationsFolder, sql: string, now: number): { files: PlannedFile[]; tag: string } {
+  const entries = folder.journal.entries;
+  const last = entries[entries.length - 1]!;
+  const idx = entries.length;
+  const tag = `${String(idx).padStart(4, '0')}_${MIGRATION_NAME}`;
+  const { id: prevId, prevId: _unused, ...rest } = folder.lastSnapshot.json;
+  const snapshot = { id: randomUUID(), prevId, ...rest };
+  const journal = {
+    ...folder.journal,
+    entries: [...entries, { idx, version: last.version, when: Math.max(now, last.when + 1), tag, breakpoints: true }],
+  };
+  return {
+    tag,
+    files: [
+      { path: join(folder.out, `${tag}.sql`), content: sql },
+      { path: join(folder.out, 'meta', snapshotName(tag)), content: JSON.stringify(snapshot, null, 2) },
+      { path: folder.journalPath, content: JSON.stringify(journal, null, 2) },
+    ],
+  };
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { CodegenError } from './codegen-error.js';
+import { collectSchema, type CollectedSchema } from './collect/collect-schema.js';
+import { loadConfig, shown, type CodegenConfig } from './config/load-config.js';
+import { changedFiles, writeAll, type PlannedFile } from './emit/file-batch.js';
+import { withGenerateLock } from './emit/generate-lock.js';
+import { readMigrationsFolder, snapshotTables, type MigrationsFolder } from './emit/migrations-folder.js';
+import { migrationFiles, renderMigration } from './emit/trigger-migration.js';
+import { isEmptyPlan, planTriggers, type TriggerPlan } from './plan/trigger-plan.js';
+
+/** Options of {@link generate} and {@link check}. */
+export interface GenerateOptions {
+  /** Path of the drizzle config. Default `drizzle.config.ts`. */
+  config?: string;
+  /** Clock for the journal's `when` (tests). */
+  now?: () => number;
+}
+
+/** What a generate run found and would write. */
+export interface GenerationPlan {
+  config: CodegenConfig;
+  schema: CollectedSchema;
+  triggers: TriggerPlan;
+  /** Files to write, in order (the journal last); empty when nothing changed. */
+  files: PlannedFile[];
+  /** Stale files of an interrupted run to remove. */
+  remove: string[];
+}
+
+/** Refuses triggers on tables the drizzle-kit migrations do not create yet. */
+function checkTablesMigrated(plan: TriggerPlan, folder: MigrationsFolder, schema: CollectedSchema, config: CodegenConfig): void {
+  const known = snapshotTables(folder.lastSnapshot.json);
+  for (const spec of plan.creates) {
+    const key = config.dialect === 'pg' ? `${spec.schema ?? 'public'}.${spec.table}` : spec.table;
+    const columns = known.get(key) ?? (config.dialect === 'pg' && !spec.schema ? known.get(spec.table) : undefined);
+    const table = schema.tables.find((t) => t.trigger === spec);
+    const where = table?.site ? { file: shown(table.site.file), line: table.site.line } : { file: shown(folder.lastSnapshot.path) };
+    if (!columns) throw new CodegenError(`"${spec.table}" is not in the drizzle-kit migrations yet: run drizzle-kit generate first`, where);
+    if (!columns.has(spec.column)) {
+      throw new CodegenError(`"${spec.table}"."${spec.column}" is not in the drizzle-kit migrations yet: run drizzle-kit generate first`, where);
+    }
+  }
+}
+
+/** Collects the schema and plans every file `generate` would write. Writes nothing. */
+export async function planGeneration(options: GenerateOptions = {}): Promise<GenerationPlan> {
+  const config = await loadConfig(options.config);
+  const schema = await collectSchema(config);
+  const folder = readMigrationsFolder(config.out, config.dialect);
+  const desired = schema.tables.flatMap((t) => (t.trigger ? [t.trigger] : []));
+  const triggers = planTriggers(folder.emitted, desired);
+  let files: PlannedFile[] = [];
+  if (!isEmptyPlan(triggers)) {
+    checkTablesMigrated(triggers, folder, schema, config);
+    const sources = schema.files.map((f) => relative(config.root, f).replaceAll('\\', '/'));
+    files = migrationFiles(folder, renderMigration(triggers, sources), (options.now ?? Date.now)()).files;
+  }
+  return { config, schema, triggers, files: changedFiles(files), remove: folder.orphans.map((f) => join(config.out, f)) };
+}
+
+/**
+ * Writes the trigger migration (and, later, the conflict tests) for the schema of a drizzle
+ * config. Nothing changed → nothing written. Bad input → `CodegenError`, nothing written.
+ * Returns the paths written.
+ * @example
+ * const written = await generate({ config: 'drizzle.config.ts' })
+ * // ['drizzle/0003_concurrency_triggers.sql', 'drizzle/meta/0003_snapshot.json', 'drizzle/meta/_journal.json']
+ */
+export async function generate(options: GenerateOptions = {}): Promise<string[]> {
+  const first = await planGeneration(options);
+  return withGenerateLock(first.config.out, async () => {
+    // Plan again under the lock: another run may have committed in between.
+    const plan = await planGeneration(options);
+    if (plan.files.length === 0 && plan.remove.length === 0) return [];
+    const journal = plan.files.find((f) => f.path.endsWith('_journal.json'));
+    if (journal && readMigrationsFolder(plan.config.out, plan.config.dialect).journalText !== readFileSync(journal.path, 'utf8')) {
+      throw new CodegenError('the journal changed while generating: run again', { file: shown(journal.path) });
+    }
+    writeAll(plan.files, plan.remove);
+    return plan.files.map((f) => f.path);
+  });
+}
+
+/**
+ * The files `generate` would write or change, for CI: empty when everything is up to date.
+ * @example
+ * const stale = await check({ config: 'drizzle.config.ts' }) // [] when clean
+ */
+export async function check(options: GenerateOptions = {}): Promise<string[]> {
+  const plan = await planGeneration(options);
+  return [...plan.files.map((f) => f.path), ...plan.remove];
+}
