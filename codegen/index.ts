@@ -1,10 +1,16 @@
 /**
- * `drizzle-concurrency/codegen`: build-time tools. For now the trigger DDL rendering that the
- * migrations and the `triggers` command use; never imported by the runtime entry points.
+ * `drizzle-concurrency/codegen`: build-time tools, never imported by the runtime entries.
+ * `generate` writes the trigger migration of a drizzle config's schema as a drizzle-kit custom
+ * migration; `check` lists what it would write; the trigger DDL renderers are here too.
  * @example
- * import { triggerSpecFor, renderCreateTriggers } from 'drizzle-concurrency/codegen'
- * for (const statement of renderCreateTriggers(triggerSpecFor(products)!)) await client.execute(statement)
- * // SQLite: create trigger "concurrency_products_version" after update on "products" for each row when … begin … end
+ * import { generate, check } from 'drizzle-concurrency/codegen'
+ * await generate({ config: 'drizzle.config.ts' })
+ * // drizzle/0001_concurrency_triggers.sql, SQLite:
+ * // create trigger "concurrency_products_version" after update on "products" for each row when … begin … end
+ * if ((await check()).length > 0) process.exit(1)
  */
 export { renderCreateTriggers, renderDropTriggers, triggerDdlFor } from '../src/trigger-ddl.js';
 export { NAME_LIMITS, triggerName, triggerSpecFor, type TriggerDdl, type TriggerSpec } from '../src/trigger-spec.js';
+export { CodegenError } from './codegen-error.js';
+export { check, generate, planGeneration, type GenerateOptions, type GenerationPlan } from './generate.js';
+export { planTriggers, type TriggerPlan } from './plan/trigger-plan.js';

@@ -19,8 +19,9 @@ export function conflictError(
         expectedVersion,
         current,
         foundVersion: current[meta.version.key] as number | undefined,
+        versionKey: meta.version.key,
       })
-    : new RecordDeletedError({ table: meta.name, key, expectedVersion });
+    : new RecordDeletedError({ table: meta.name, key, expectedVersion, versionKey: meta.version.key });
   concurrencyConfig().onConflict?.(error);
   return error;
 }

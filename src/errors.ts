@@ -42,6 +42,8 @@ export class RecordModifiedError<Row = Record<string, unknown>> extends Concurre
   readonly expectedVersion: number | undefined;
   /** The row as stored now (`null` when it is gone). */
   readonly current: Row | null;
+  /** TS key of the table's version column, e.g. `'version'` (set by the library's writes). */
+  readonly versionKey?: string;
 
   constructor(
     details: {
@@ -50,6 +52,7 @@ export class RecordModifiedError<Row = Record<string, unknown>> extends Concurre
       expectedVersion: number | undefined;
       current: Row | null;
       foundVersion?: number | undefined;
+      versionKey?: string | undefined;
       message?: string;
     },
     options?: { cause?: unknown },
@@ -64,6 +67,7 @@ export class RecordModifiedError<Row = Record<string, unknown>> extends Concurre
     this.key = details.key;
     this.expectedVersion = details.expectedVersion;
     this.current = details.current;
+    if (details.versionKey !== undefined) this.versionKey = details.versionKey;
   }
 }
 
@@ -73,7 +77,10 @@ export class RecordModifiedError<Row = Record<string, unknown>> extends Concurre
  * // record deleted: "accounts" (id=1) expected version 3, the row no longer exists
  */
 export class RecordDeletedError extends RecordModifiedError<never> {
-  constructor(details: { table: string; key: RowKey; expectedVersion: number | undefined }, options?: { cause?: unknown }) {
+  constructor(
+    details: { table: string; key: RowKey; expectedVersion: number | undefined; versionKey?: string | undefined },
+    options?: { cause?: unknown },
+  ) {
     super(
       {
         ...details,

@@ -40,3 +40,23 @@ export {
   type UpdateOutcome,
 } from './versioned-update.js';
 export type { WriteOptions } from './write-request.js';
+export {
+  PreconditionRequiredError,
+  conflictBody,
+  conflictResponse,
+  createVersionSigner,
+  diffRecords,
+  identity,
+  parseIdentity,
+  parseIfMatch,
+  requireIfMatch,
+  versionETag,
+  type ConflictBody,
+  type ConflictBodyOptions,
+  type ConflictResponseOptions,
+  type DiffOptions,
+  type FieldDiff,
+  type IfMatchHeader,
+  type VersionSigner,
+  type VersionSignerOptions,
+} from './http/index.js';

@@ -34,6 +34,8 @@ export function packageExports(specifier: string): ReadonlyMap<string, Meaning> 
  * checker: module specifiers of relative imports are resolved through the project.
  */
 export class BuilderImports {
+  constructor(private readonly resolveRelative: (from: SourceFile, specifier: string) => SourceFile | undefined) {}
+
   private readonly exportsCache = new Map<SourceFile, Map<string, Meaning>>();
   private readonly scopeCache = new Map<SourceFile, Map<string, Meaning>>();
 
@@ -44,7 +46,7 @@ export class BuilderImports {
     scope = new Map();
     this.scopeCache.set(file, scope);
     for (const decl of file.getImportDeclarations()) {
-      const source = this.moduleMeanings(decl.getModuleSpecifierValue(), decl.getModuleSpecifierSourceFile());
+      const source = this.moduleMeanings(file, decl.getModuleSpecifierValue());
       if (!source) continue;
       const namespace = decl.getNamespaceImport();
       if (namespace) scope.set(namespace.getText(), { type: 'namespace', members: source });
@@ -76,8 +78,12 @@ export class BuilderImports {
     return undefined;
   }
 
-  private moduleMeanings(specifier: string, file: SourceFile | undefined): ReadonlyMap<string, Meaning> | undefined {
-    return packageExports(specifier) ?? (file ? this.exportsOf(file) : undefined);
+  private moduleMeanings(from: SourceFile, specifier: string): ReadonlyMap<string, Meaning> | undefined {
+    const ours = packageExports(specifier);
+    if (ours) return ours;
+    if (!specifier.startsWith('.')) return undefined;
+    const target = this.resolveRelative(from, specifier);
+    return target ? this.exportsOf(target) : undefined;
   }
 
   /** What `file` exports that means something: re-exports followed, local aliases too. */
@@ -89,7 +95,7 @@ export class BuilderImports {
     const scope = this.scope(file);
     for (const decl of file.getExportDeclarations()) {
       const specifier = decl.getModuleSpecifierValue();
-      const source = specifier === undefined ? scope : this.moduleMeanings(specifier, decl.getModuleSpecifierSourceFile());
+      const source = specifier === undefined ? scope : this.moduleMeanings(file, specifier);
       if (!source) continue;
       const namespace = decl.getNamespaceExport();
       if (namespace) out.set(namespace.getName(), { type: 'namespace', members: source });

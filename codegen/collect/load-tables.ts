@@ -1,4 +1,5 @@
-import { Column, Table, getTableColumns, getTableName, is } from 'drizzle-orm';
+import type { Column} from 'drizzle-orm';
+import { Table, getTableColumns, getTableName, is } from 'drizzle-orm';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { adapterForTable } from '../../src/adapters.js';
 import type { DialectName } from '../../src/dialect-adapter.js';

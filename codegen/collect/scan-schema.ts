@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Node, Project, ts, type CallExpression, type SourceFile } from 'ts-morph';
 import type { DialectName } from '../../src/dialect-adapter.js';
 import type { VersionKind } from '../../src/version-column.js';
@@ -25,15 +27,17 @@ export interface StaticScan {
  */
 export function scanSchema(patterns: readonly string[], dialect: DialectName): StaticScan {
   const project = new Project({
-    compilerOptions: { allowJs: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext },
+    compilerOptions: { allowJs: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
     skipAddingFilesFromTsConfig: true,
+    skipFileDependencyResolution: true,
   });
   const roots = project.addSourceFilesAtPaths([...patterns]);
   if (roots.length === 0) throw new CodegenError(`no schema file matches ${patterns.map(shown).join(', ')}`);
-  project.resolveSourceFileDependencies();
-  const local = project.getSourceFiles().filter((f) => !f.isInNodeModules() && !f.isDeclarationFile());
-  for (const file of local) syntaxErrors(project, file);
-  const imports = new BuilderImports();
+  const imports = new BuilderImports((from, specifier) => resolveRelative(project, from, specifier));
+  for (const file of roots) imports.scope(file);
+  // Local files reached through relative imports were added while resolving: check them all.
+  const local = project.getSourceFiles().filter((f) => !f.isDeclarationFile());
+  for (const file of local) syntaxErrors(file);
   const calls: FoundCall[] = [];
   for (const file of local) {
     const scope = imports.scope(file);
@@ -46,8 +50,23 @@ export function scanSchema(patterns: readonly string[], dialect: DialectName): S
   return { files: roots.map((f) => f.getFilePath()), calls };
 }
 
-function syntaxErrors(project: Project, file: SourceFile): void {
-  const diagnostics = project.getProgram().compilerObject.getSyntacticDiagnostics(file.compilerNode);
+const EXTENSIONS = ['', '.ts', '.tsx', '.mts', '.js', '/index.ts', '/index.js'];
+
+/** A relative import's file: as written, with a TS extension, `.js` → `.ts`, or a folder index. */
+function resolveRelative(project: Project, from: SourceFile, specifier: string): SourceFile | undefined {
+  const base = join(dirname(from.getFilePath()), specifier);
+  const candidates = [...EXTENSIONS.map((ext) => base + ext), base.replace(/\.(m?)js$/, '.$1ts')];
+  for (const path of candidates) {
+    if (!existsSync(path) || !statSync(path).isFile()) continue;
+    return project.getSourceFile(path) ?? project.addSourceFileAtPath(path);
+  }
+  return undefined;
+}
+
+/** The parser's own diagnostics (no Program, no type checking: building one costs seconds). */
+function syntaxErrors(file: SourceFile): void {
+  const parsed = (file.compilerNode as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics;
+  const diagnostics = parsed ?? ts.transpileModule(file.getFullText(), { reportDiagnostics: true, fileName: file.getFilePath() }).diagnostics ?? [];
   const first = diagnostics[0];
   if (!first) return;
   const line = first.start === undefined ? undefined : file.getLineAndColumnAtPos(first.start).line;

@@ -1,0 +1,89 @@
+/**
+ * A database made for one codegen test run (PostgreSQL and MariaDB: `create database`;
+ * SQLite: a file in the project), with the credentials a drizzle config needs.
+ */
+import { createClient } from '@libsql/client';
+import { drizzle as drizzleMysql } from 'drizzle-orm/mysql2';
+import { migrate as migrateMysql } from 'drizzle-orm/mysql2/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/postgres-js';
+import { migrate as migratePg } from 'drizzle-orm/postgres-js/migrator';
+import mysql from 'mysql2/promise';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { MYSQL_URL, PG_URL, type Dialect } from '../../support/databases.js';
+import { quote } from '../../support/ddl.js';
+import type { Project } from './project.js';
+
+export interface Scratch {
+  credentials: Record<string, unknown>;
+  q(name: string): string;
+  exec(statement: string): Promise<void>;
+  /** Versions of every row of `table`, by id. */
+  versions(table: string): Promise<number[]>;
+  /** Applies the project's migrations (drizzle-orm's migrate() on servers, drizzle-kit migrate on SQLite). */
+  migrate(project: Project): Promise<void>;
+  drop(): Promise<void>;
+}
+
+let counter = 0;
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function scratchDatabase(dialect: Dialect): Promise<Scratch> {
+  const name = `dc_cg_${process.pid}_${++counter}`;
+  const q = (n: string) => quote(dialect, n);
+  if (dialect === 'pg') {
+    const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    const url = withDatabase(PG_URL, name);
+    const client = postgres(url, { max: 1, onnotice: () => {} });
+    return {
+      credentials: { url },
+      q,
+      exec: async (s) => void (await client.unsafe(s)),
+      versions: async (t) => (await client.unsafe(`select version from ${q(t)} order by id`)).map((r: any) => Number(r.version)),
+      migrate: (project) => migratePg(drizzlePg(client), { migrationsFolder: join(project.dir, 'drizzle') }),
+      drop: async () => {
+        await client.end();
+        await admin.unsafe(`drop database if exists ${name} with (force)`);
+        await admin.end();
+      },
+    };
+  }
+  if (dialect === 'mysql') {
+    const admin = await mysql.createConnection(MYSQL_URL);
+    await admin.query(`create database ${name}`);
+    const url = withDatabase(MYSQL_URL, name);
+    const pool = mysql.createPool({ uri: url, connectionLimit: 2 });
+    return {
+      credentials: { url },
+      q,
+      exec: async (s) => void (await pool.query(s)),
+      versions: async (t) => ((await pool.query(`select version from ${q(t)} order by id`))[0] as any[]).map((r) => Number(r.version)),
+      migrate: (project) => migrateMysql(drizzleMysql(pool), { migrationsFolder: join(project.dir, 'drizzle') }),
+      drop: async () => {
+        await pool.end();
+        await admin.query(`drop database if exists ${name}`);
+        await admin.end();
+      },
+    };
+  }
+  let client: ReturnType<typeof createClient> | undefined;
+  let dir = '';
+  const open = () => (client ??= createClient({ url: `file:${join(dir, 'dev.db')}` }));
+  return {
+    credentials: { url: 'file:dev.db' },
+    q,
+    exec: async (s) => void (await open().execute(s)),
+    versions: async (t) => (await open().execute(`select version from ${q(t)} order by id`)).rows.map((r) => Number(r['version'])),
+    migrate: async (project) => {
+      dir = project.dir;
+      project.kit('migrate');
+    },
+    drop: async () => client?.close(),
+  };
+}
