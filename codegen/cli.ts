@@ -3,6 +3,7 @@
  * The `drizzle-concurrency` command: `generate`, `check`, `triggers list|create|drop`.
  * Exit 0 on success, 1 on any failure with the reason on stderr.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CodegenError } from './codegen-error.js';
 import { collectSchema } from './collect/collect-schema.js';
@@ -50,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (values.help) return help(command);
-  const options = values.config ? { config: values.config } : {};
+  const options = { ...(values.config ? { config: values.config } : {}), ...(values.tests ? { tests: resolve(values.tests) } : {}) };
   if (command === 'generate') {
     const written = await generate(options);
     if (written.length === 0) console.log('up to date: nothing to write');

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { CodegenError } from './codegen-error.js';
 import { collectSchema, type CollectedSchema } from './collect/collect-schema.js';
 import { loadConfig, shown, type CodegenConfig } from './config/load-config.js';
@@ -8,11 +8,14 @@ import { withGenerateLock } from './emit/generate-lock.js';
 import { readMigrationsFolder, snapshotTables, type MigrationsFolder } from './emit/migrations-folder.js';
 import { migrationFiles, renderMigration } from './emit/trigger-migration.js';
 import { isEmptyPlan, planTriggers, type TriggerPlan } from './plan/trigger-plan.js';
+import { testFiles } from './tests/test-files.js';
 
 /** Options of {@link generate} and {@link check}. */
 export interface GenerateOptions {
   /** Path of the drizzle config. Default `drizzle.config.ts`. */
   config?: string;
+  /** Folder of the generated conflict tests (default `test/concurrency` beside the config); `false`: none. */
+  tests?: string | false;
   /** Clock for the journal's `when` (tests). */
   now?: () => number;
 }
@@ -50,13 +53,14 @@ export async function planGeneration(options: GenerateOptions = {}): Promise<Gen
   const folder = readMigrationsFolder(config.out, config.dialect);
   const desired = schema.tables.flatMap((t) => (t.trigger ? [t.trigger] : []));
   const triggers = planTriggers(folder.emitted, desired);
-  let files: PlannedFile[] = [];
+  const sources = schema.files.map((f) => relative(config.root, f).replaceAll('\\', '/'));
+  const tests = options.tests === false ? { files: [], stale: [] } : testFiles(resolve(config.root, options.tests ?? 'test/concurrency'), config, schema, sources);
+  let files: PlannedFile[] = [...tests.files];
   if (!isEmptyPlan(triggers)) {
     checkTablesMigrated(triggers, folder, schema, config);
-    const sources = schema.files.map((f) => relative(config.root, f).replaceAll('\\', '/'));
-    files = migrationFiles(folder, renderMigration(triggers, sources), (options.now ?? Date.now)()).files;
+    files = [...files, ...migrationFiles(folder, renderMigration(triggers, sources), (options.now ?? Date.now)()).files];
   }
-  return { config, schema, triggers, files: changedFiles(files), remove: folder.orphans.map((f) => join(config.out, f)) };
+  return { config, schema, triggers, files: changedFiles(files), remove: [...folder.orphans.map((f) => join(config.out, f)), ...tests.stale] };
 }
 
 /**

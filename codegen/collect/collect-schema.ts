@@ -1,3 +1,4 @@
+import type { Table } from 'drizzle-orm';
 import type { CodegenConfig } from '../config/load-config.js';
 import { loadTables, type VersionedTable } from './load-tables.js';
 import { scanSchema, type FoundCall } from './scan-schema.js';
@@ -8,6 +9,8 @@ export interface CollectedSchema {
   files: string[];
   calls: FoundCall[];
   tables: VersionedTable[];
+  /** Every exported table (versioned or not) and where it is exported from. */
+  exports: Map<Table, { exportName: string; module: string }>;
 }
 
 /**
@@ -17,7 +20,7 @@ export interface CollectedSchema {
  */
 export async function collectSchema(config: CodegenConfig): Promise<CollectedSchema> {
   const scan = scanSchema(config.schema, config.dialect);
-  const tables = await loadTables(scan.files, config.dialect, config.casing);
+  const { tables, exports } = await loadTables(scan.files, config.dialect, config.casing);
   tables.sort((a, b) => a.name.localeCompare(b.name) || (a.schema ?? '').localeCompare(b.schema ?? ''));
-  return { files: scan.files, calls: scan.calls, tables };
+  return { files: scan.files, calls: scan.calls, tables, exports };
 }

@@ -48,10 +48,15 @@ function markerSite(table: Table): { file: string; line: number } | undefined {
  * returns every exported table with a version column. This is the truth about names: table
  * creators, `pgSchema(…).table`, constants and spread columns are all resolved by running them.
  */
-export async function loadTables(files: readonly string[], dialect: DialectName, casing?: 'snake_case' | 'camelCase'): Promise<VersionedTable[]> {
+export async function loadTables(
+  files: readonly string[],
+  dialect: DialectName,
+  casing?: 'snake_case' | 'camelCase',
+): Promise<{ tables: VersionedTable[]; exports: Map<Table, { exportName: string; module: string }> }> {
   const { tsImport } = await import('tsx/esm/api');
   const global = globalThis as Record<symbol, unknown>;
   const seen = new Map<Table, VersionedTable>();
+  const exports = new Map<Table, { exportName: string; module: string }>();
   global[CAPTURE] = true;
   try {
     for (const file of files) {
@@ -62,7 +67,8 @@ export async function loadTables(files: readonly string[], dialect: DialectName,
         throw new CodegenError(`cannot load the schema: ${(error as Error).message.split('\n')[0]}`, { file: shown(file) }, { cause: error });
       }
       for (const [exportName, value] of Object.entries(mod)) {
-        if (!is(value, Table) || seen.has(value)) continue;
+        if (!is(value, Table) || exports.has(value)) continue;
+        exports.set(value, { exportName, module: file });
         const found = describe(value, exportName, file, dialect, casing);
         if (found) seen.set(value, found);
       }
@@ -70,7 +76,7 @@ export async function loadTables(files: readonly string[], dialect: DialectName,
   } finally {
     delete global[CAPTURE];
   }
-  return [...seen.values()];
+  return { tables: [...seen.values()], exports };
 }
 
 function describe(table: Table, exportName: string, module: string, dialect: DialectName, casing?: 'snake_case' | 'camelCase'): VersionedTable | undefined {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const KIT = join(ROOT, 'node_modules/drizzle-kit/bin.cjs');
 const CLI = join(ROOT, 'codegen/cli.ts');
+const UVU = join(ROOT, 'node_modules/uvu/bin.js');
 let counter = 0;
 
 export interface Project {
@@ -22,6 +23,8 @@ export interface Project {
   kit(...args: string[]): string;
   /** The CLI of this package, as a child process: exit code and output. */
   cli(...args: string[]): { code: number; stdout: string; stderr: string };
+  /** Runs the generated conflict tests of the project (uvu): exit code and output. */
+  generatedTests(): { code: number; stdout: string; stderr: string };
   /** Every file below the project and its content, for byte-for-byte comparisons. */
   files(): Record<string, string>;
   remove(): void;
@@ -63,6 +66,14 @@ export function makeProject(name: string, dialect: 'pg' | 'mysql' | 'sqlite', db
     },
     cli(...args) {
       const r = run(CLI, args);
+      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    },
+    generatedTests() {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', UVU, 'test/concurrency', '\\.test\\.ts$'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, FORCE_COLOR: '0' },
+      });
       return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
     },
     files() {

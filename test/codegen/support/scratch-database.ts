@@ -18,8 +18,8 @@ export interface Scratch {
   credentials: Record<string, unknown>;
   q(name: string): string;
   exec(statement: string): Promise<void>;
-  /** Versions of every row of `table`, by id. */
-  versions(table: string): Promise<number[]>;
+  /** Versions of the rows of `table` matching `where` (SQL), by id. */
+  versions(table: string, where?: string): Promise<number[]>;
   /** Applies the project's migrations (drizzle-orm's migrate() on servers, drizzle-kit migrate on SQLite). */
   migrate(project: Project): Promise<void>;
   drop(): Promise<void>;
@@ -45,7 +45,7 @@ export async function scratchDatabase(dialect: Dialect): Promise<Scratch> {
       credentials: { url },
       q,
       exec: async (s) => void (await client.unsafe(s)),
-      versions: async (t) => (await client.unsafe(`select version from ${q(t)} order by id`)).map((r: any) => Number(r.version)),
+      versions: async (t, w = '1 = 1') => (await client.unsafe(`select version from ${q(t)} where ${w} order by id`)).map((r: any) => Number(r.version)),
       migrate: (project) => migratePg(drizzlePg(client), { migrationsFolder: join(project.dir, 'drizzle') }),
       drop: async () => {
         await client.end();
@@ -63,7 +63,7 @@ export async function scratchDatabase(dialect: Dialect): Promise<Scratch> {
       credentials: { url },
       q,
       exec: async (s) => void (await pool.query(s)),
-      versions: async (t) => ((await pool.query(`select version from ${q(t)} order by id`))[0] as any[]).map((r) => Number(r.version)),
+      versions: async (t, w = '1 = 1') => ((await pool.query(`select version from ${q(t)} where ${w} order by id`))[0] as any[]).map((r) => Number(r.version)),
       migrate: (project) => migrateMysql(drizzleMysql(pool), { migrationsFolder: join(project.dir, 'drizzle') }),
       drop: async () => {
         await pool.end();
@@ -79,7 +79,7 @@ export async function scratchDatabase(dialect: Dialect): Promise<Scratch> {
     credentials: { url: 'file:dev.db' },
     q,
     exec: async (s) => void (await open().execute(s)),
-    versions: async (t) => (await open().execute(`select version from ${q(t)} order by id`)).rows.map((r) => Number(r['version'])),
+    versions: async (t, w = '1 = 1') => (await open().execute(`select version from ${q(t)} where ${w} order by id`)).rows.map((r) => Number(r['version'])),
     migrate: async (project) => {
       dir = project.dir;
       project.kit('migrate');

@@ -1,0 +1,46 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import type { CollectedSchema } from '../collect/collect-schema.js';
+import type { CodegenConfig } from '../config/load-config.js';
+import type { PlannedFile } from '../emit/file-batch.js';
+import { renderFactories, renderSetup } from './render-setup.js';
+import { banner, renderTestSuite, tableLabel } from './render-test-suite.js';
+
+/** A file name for a table's suite: `warehouse.stock_levels` → `warehouse-stock-levels.test.ts`. */
+function slug(label: string): string {
+  return label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'table';
+}
+
+/** How a generated file imports `module` (a schema file): relative, `.ts` written as `.js`. */
+function importPathFrom(dir: string) {
+  return (module: string) => {
+    const rel = relative(dir, module).replaceAll('\\', '/').replace(/\.(m?)ts$/, '.$1js');
+    return rel.startsWith('.') ? rel : `./${rel}`;
+  };
+}
+
+/**
+ * The generated conflict tests of every versioned table, plus the user-owned `setup.ts` and
+ * `factories.ts` (created once). `stale` lists generated suites of tables that are gone.
+ */
+export function testFiles(dir: string, config: CodegenConfig, schema: CollectedSchema, sources: readonly string[]): { files: PlannedFile[]; stale: string[] } {
+  const files: PlannedFile[] = [
+    { path: join(dir, 'setup.ts'), content: renderSetup(config.dialect, config.dbCredentials, basename(config.file)), createOnly: true },
+    { path: join(dir, 'factories.ts'), content: renderFactories(), createOnly: true },
+  ];
+  const used = new Set<string>();
+  for (const table of schema.tables) {
+    let name = slug(tableLabel(table.table));
+    for (let i = 2; used.has(name); i++) name = `${slug(tableLabel(table.table))}-${i}`;
+    used.add(name);
+    files.push({ path: join(dir, `${name}.test.ts`), content: renderTestSuite(table, schema.exports, importPathFrom(dir), sources) });
+  }
+  const wanted = new Set(files.map((f) => f.path));
+  const ours = banner(sources).split(' from ')[0]!;
+  const stale = existsSync(dir)
+    ? readdirSync(dir)
+        .map((f) => join(dir, f))
+        .filter((f) => f.endsWith('.test.ts') && !wanted.has(f) && readFileSync(f, 'utf8').startsWith(ours))
+    : [];
+  return { files, stale };
+}
