@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { CodegenError } from './codegen-error.js';
 import { collectSchema, type CollectedSchema } from './collect/collect-schema.js';
@@ -47,8 +46,8 @@ function checkTablesMigrated(plan: TriggerPlan, folder: MigrationsFolder, schema
 }
 
 /** Collects the schema and plans every file `generate` would write. Writes nothing. */
-export async function planGeneration(options: GenerateOptions = {}): Promise<GenerationPlan> {
-  const config = await loadConfig(options.config);
+export async function planGeneration(options: GenerateOptions = {}, loaded?: CodegenConfig): Promise<GenerationPlan> {
+  const config = loaded ?? (await loadConfig(options.config));
   const schema = await collectSchema(config);
   const folder = readMigrationsFolder(config.out, config.dialect);
   const desired = schema.tables.flatMap((t) => (t.trigger ? [t.trigger] : []));
@@ -72,17 +71,13 @@ export async function planGeneration(options: GenerateOptions = {}): Promise<Gen
  * // ['drizzle/0003_concurrency_triggers.sql', 'drizzle/meta/0003_snapshot.json', 'drizzle/meta/_journal.json']
  */
 export async function generate(options: GenerateOptions = {}): Promise<string[]> {
-  const first = await planGeneration(options);
-  return withGenerateLock(first.config.out, async () => {
-    // Plan again under the lock: another run may have committed in between.
-    const plan = await planGeneration(options);
+  const config = await loadConfig(options.config);
+  // Plan under the lock, so another run cannot commit between reading the journal and writing it.
+  return withGenerateLock(config.out, async () => {
+    const plan = await planGeneration(options, config);
     if (plan.files.length === 0 && plan.remove.length === 0) return [];
-    const journal = plan.files.find((f) => f.path.endsWith('_journal.json'));
-    if (journal && readMigrationsFolder(plan.config.out, plan.config.dialect).journalText !== readFileSync(journal.path, 'utf8')) {
-      throw new CodegenError('the journal changed while generating: run again', { file: shown(journal.path) });
-    }
     writeAll(plan.files, plan.remove);
-    return plan.files.map((f) => f.path);
+    return [...plan.files.map((f) => f.path), ...plan.remove];
   });
 }
 

@@ -75,8 +75,13 @@ function syntaxErrors(file: SourceFile): void {
 
 const ARRAY_OPTIONS = ['checkFields', 'ignoreFields'];
 
+/** 1-based line of a position: the compiler's cached line starts (ts-morph's own helper scans from the top). */
+function lineAt(file: SourceFile, pos: number): number {
+  return ts.getLineAndCharacterOfPosition(file.compilerNode, pos).line + 1;
+}
+
 function checkCall(file: SourceFile, call: CallExpression, meaning: Meaning & { type: 'builder' | 'apply' }, dialect: DialectName): FoundCall {
-  const where = { file: shown(file.getFilePath()), line: call.getStartLineNumber() };
+  const where = { file: shown(file.getFilePath()), line: lineAt(file, call.getStart()) };
   const name = call.getExpression().getText();
   if (meaning.type === 'builder' && meaning.dialect !== dialect) {
     throw new CodegenError(`${name}() comes from drizzle-concurrency/${meaning.dialect}-core but the config's dialect is ${dialect}`, where);
@@ -95,12 +100,12 @@ function checkCall(file: SourceFile, call: CallExpression, meaning: Meaning & { 
       const value = property.getInitializerOrThrow();
       if (ARRAY_OPTIONS.includes(key)) {
         const literal = Node.isArrayLiteralExpression(value) && value.getElements().every((e) => Node.isStringLiteral(e) || Node.isNoSubstitutionTemplateLiteral(e));
-        if (!literal) throw new CodegenError(`${key} of ${name}() must be an array of string literals, got ${value.getText()}`, { ...where, line: value.getStartLineNumber() });
+        if (!literal) throw new CodegenError(`${key} of ${name}() must be an array of string literals, got ${value.getText()}`, { ...where, line: lineAt(file, value.getStart()) });
       } else if (key === 'triggerName' && !(Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value))) {
-        throw new CodegenError(`triggerName of ${name}() must be a string literal, got ${value.getText()}`, { ...where, line: value.getStartLineNumber() });
+        throw new CodegenError(`triggerName of ${name}() must be a string literal, got ${value.getText()}`, { ...where, line: lineAt(file, value.getStart()) });
       }
     }
   }
   const what = meaning.type === 'apply' ? meaning : { type: 'builder' as const, kind: meaning.kind, dialect: meaning.dialect };
-  return { file: file.getFilePath(), line: call.getStartLineNumber(), endLine: call.getEndLineNumber(), what };
+  return { file: file.getFilePath(), line: lineAt(file, call.getStart()), endLine: lineAt(file, call.getEnd()), what };
 }

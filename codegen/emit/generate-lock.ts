@@ -24,7 +24,10 @@ export async function withGenerateLock<R>(out: string, fn: () => Promise<R> | R)
     try {
       fd = openSync(path, 'wx');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // No migrations folder to lock: fn reports that as a CodegenError, and writes nothing.
+      if (code === 'ENOENT' || code === 'ENOTDIR') return fn();
+      if (code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(path, 'utf8'));
       if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
         throw new CodegenError(`another drizzle-concurrency generate (pid ${holder}) is writing this migrations folder`, { file: shown(path) });
