@@ -4,6 +4,7 @@
  * migrate → a raw SQL edit bumps → check is clean → a schema edit makes check fail → generate
  * drops the old trigger.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -91,6 +92,17 @@ for (const dialect of ['pg', 'mysql', 'sqlite'] as const) {
     const passed = Number(/Passed:\s+(\d+)/.exec(r.stdout)?.[1]);
     assert.ok(total >= 27, r.stdout);
     assert.is(passed, total, r.stdout);
+  });
+
+  s('the generated files compile under tsc --strict', () => {
+    project.write({
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: { strict: true, noUncheckedIndexedAccess: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: true, types: ['node'] },
+        include: ['schema.ts', 'test/concurrency/*.ts'],
+      }),
+    });
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: project.dir, encoding: 'utf8' });
+    assert.is(r.status, 0, r.stdout + r.stderr);
   });
 
   s('the user-owned setup and factory modules are never overwritten', () => {

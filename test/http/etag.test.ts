@@ -1,18 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConcurrencyError, PreconditionRequiredError, VersionError, parseIfMatch, requireIfMatch, versionETag } from '../../src/index.js';
-
-function throwsError(call: () => unknown, kind: abstract new (...args: any[]) => Error, message?: RegExp): Error {
-  try {
-    call();
-  } catch (e) {
-    assert.instance(e, kind, `expected a ${kind.name}, got ${String(e)}`);
-    if (message) assert.match((e as Error).message, message);
-    return e as Error;
-  }
-  assert.unreachable(`expected a ${kind.name}, but the call returned`);
-  throw new Error('unreachable');
-}
+import { throwsError } from '../support/assert-rejects.js';
 
 test('versionETag is the version quoted, a strong tag that parseIfMatch reads back', () => {
   assert.is(versionETag(3), '"3"');

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { ConfigurationError, VersionError, identity, parseIdentity } from '../../src/index.js';
 import { integerVersion } from '../../src/sqlite/index.js';
 import { testSchema } from '../support/schema.js';
+import { throwsError } from '../support/assert-rejects.js';
 
 const t = testSchema('sqlite');
 const tags = sqliteTable(
@@ -23,18 +24,6 @@ const typed = sqliteTable(
   },
   (x) => [primaryKey({ columns: [x.flag, x.at, x.big, x.ratio] })],
 );
-
-function throwsError(call: () => unknown, kind: abstract new (...args: any[]) => Error, message?: RegExp): Error {
-  try {
-    call();
-  } catch (e) {
-    assert.instance(e, kind, `expected a ${kind.name}, got ${String(e)}`);
-    if (message) assert.match((e as Error).message, message);
-    return e as Error;
-  }
-  assert.unreachable(`expected a ${kind.name}, but the call returned`);
-  throw new Error('unreachable');
-}
 
 test('a single key: "<pk>,<version>", parsed back into a target', () => {
   const row = { id: 7, owner: 'x', balance: 1, note: null, version: 3 };

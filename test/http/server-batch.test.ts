@@ -2,25 +2,12 @@
  * The example service's list-editable batch (`PATCH /products` with `[{ identity, changes }]`):
  * `versionedUpdateMany` with `policy: 'silent'` applies the fresh rows and reports the stale ones.
  */
-import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startServer, type RunningServer } from '../../fixtures/http/server.js';
+import { useTestServer } from './support/test-server.js';
 
-const file = fileURLToPath(new URL(`../../.tmp/http-batch-${process.pid}.db`, import.meta.url));
-let server: RunningServer;
 let skus = 0;
-
-test.before(async () => {
-  server = await startServer({ port: 0, dbFile: file });
-});
-test.after(async () => {
-  await server.close();
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
-});
-
-const api = (path: string, init: RequestInit = {}) => fetch(server.url + path, init);
+const { api } = useTestServer(test, 'batch');
 const json = (method: string, body: unknown) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 async function create(stock = 10): Promise<number> {

@@ -3,25 +3,12 @@
  * The server is started through its exported function and spoken to with `fetch` only.
  */
 import { createClient } from '@libsql/client';
-import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startServer, type RunningServer } from '../../fixtures/http/server.js';
+import { useTestServer } from './support/test-server.js';
 
-const file = fileURLToPath(new URL(`../../.tmp/http-etag-${process.pid}.db`, import.meta.url));
-let server: RunningServer;
 let skus = 0;
-
-test.before(async () => {
-  server = await startServer({ port: 0, dbFile: file });
-});
-test.after(async () => {
-  await server.close();
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
-});
-
-const api = (path: string, init: RequestInit = {}) => fetch(server.url + path, init);
+const { api, file } = useTestServer(test, 'etag');
 const patch = (id: number, ifMatch: string | undefined, changes: unknown) =>
   api(`/products/${id}`, {
     method: 'PATCH',

@@ -2,27 +2,14 @@
  * The example service's HTML form over real HTTP: the version travels as a signed hidden token
  * (or an identity string); forged or foreign versions are 400, stale posts 409 with a diff.
  */
-import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startServer, type RunningServer } from '../../fixtures/http/server.js';
+import { useTestServer } from './support/test-server.js';
 import { createVersionSigner } from '../../src/index.js';
 
 const SECRET = 'form-test-secret-0123456789abcdef';
-const file = fileURLToPath(new URL(`../../.tmp/http-forms-${process.pid}.db`, import.meta.url));
-let server: RunningServer;
 let skus = 0;
-
-test.before(async () => {
-  server = await startServer({ port: 0, dbFile: file, secret: SECRET });
-});
-test.after(async () => {
-  await server.close();
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
-});
-
-const api = (path: string, init: RequestInit = {}) => fetch(server.url + path, { redirect: 'manual', ...init });
+const { api } = useTestServer(test, 'forms', { secret: SECRET, redirect: 'manual' });
 
 async function create(): Promise<number> {
   const res = await api('/products', {

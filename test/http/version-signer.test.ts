@@ -1,21 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigurationError, VersionError, createVersionSigner } from '../../src/index.js';
+import { throwsError } from '../support/assert-rejects.js';
 
 const SECRET = 'k'.repeat(32);
 const signer = createVersionSigner(SECRET);
-
-function throwsError(call: () => unknown, kind: abstract new (...args: any[]) => Error, message?: RegExp): Error {
-  try {
-    call();
-  } catch (e) {
-    assert.instance(e, kind, `expected a ${kind.name}, got ${String(e)}`);
-    if (message) assert.match((e as Error).message, message);
-    return e as Error;
-  }
-  assert.unreachable(`expected a ${kind.name}, but the call returned`);
-  throw new Error('unreachable');
-}
 
 test('sign → unsign round-trips; tokens are URL-safe "<version>.<43 base64url chars>"', () => {
   for (const version of [1, 3, 42, 2 ** 31, Number.MAX_SAFE_INTEGER]) {
