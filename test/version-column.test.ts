@@ -17,6 +17,7 @@ import {
 import * as myv from '../src/mysql/index.js';
 import * as pgv from '../src/pg/index.js';
 import * as litev from '../src/sqlite/index.js';
+import { triggerSpecFor } from '../src/trigger-spec.js';
 import { rejects } from './support/assert-rejects.js';
 import { databaseSuites } from './support/suite.js';
 
@@ -71,6 +72,14 @@ meta('applyConcurrencyCheck: refuses non-integer columns, unknown keys and a sec
   assert.throws(() => applyConcurrencyCheck(users, 'rev', 'timestamp'), /already has the integer version column "rev"/);
   assert.throws(() => applyConcurrencyCheck(users, 'id'), (e: Error) => e instanceof ConfigurationError);
   assert.is(getVersionColumn(users)!.key, 'rev');
+});
+
+meta('triggerSpecFor applies the casing option to columns named by their key', () => {
+  const items = pgc.pgTable('items', { itemId: pgc.integer().primaryKey(), unitPrice: pgc.integer(), rowVersion: pgv.triggerVersion({ checkFields: ['unitPrice'] }) });
+  const plain = triggerSpecFor(items)!;
+  assert.equal([plain.column, plain.keyColumns, plain.checkColumns, plain.name], ['rowVersion', ['itemId'], ['unitPrice'], 'concurrency_items_rowVersion']);
+  const snake = triggerSpecFor(items, { casing: 'snake_case' })!;
+  assert.equal([snake.column, snake.keyColumns, snake.checkColumns, snake.name], ['row_version', ['item_id'], ['unit_price'], 'concurrency_items_row_version']);
 });
 
 function sameDdl(title: string, versioned: Record<string, unknown>, plain: Record<string, unknown>, render: (s: Record<string, unknown>) => Promise<string[]>) {
