@@ -27,7 +27,11 @@ export const pgAdapter: DialectAdapter = {
     const composite = config.primaryKeys[0];
     return composite ? composite.columns : config.columns.filter((c) => c.primary);
   },
-  isDistinct: (column: Column, value: SQL) => sql`${column} is distinct from ${value}`,
+  // `json` has no equality operator: compare as jsonb (by value, not by spelling).
+  isDistinct: (column: Column, value: SQL) =>
+    column.getSQLType() === 'json'
+      ? sql`${column}::jsonb is distinct from ${value}::jsonb`
+      : sql`${column} is distinct from ${value}`,
   greatest: (a: SQL, b: SQL) => sql`greatest(${a}, ${b})`,
   affectedRows: pgAffectedRows,
   prepare: (query, name) => query.prepare(name),
