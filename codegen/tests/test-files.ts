@@ -4,7 +4,7 @@ import type { CollectedSchema } from '../collect/collect-schema.js';
 import type { CodegenConfig } from '../config/load-config.js';
 import type { PlannedFile } from '../emit/file-batch.js';
 import { renderFactories, renderSetup } from './render-setup.js';
-import { banner, renderTestSuite, tableLabel } from './render-test-suite.js';
+import { banner, renderHarness, renderTestSuite, tableLabel } from './render-test-suite.js';
 
 /** A file name for a table's suite: `warehouse.stock_levels` → `warehouse-stock-levels.test.ts`. */
 function slug(label: string): string {
@@ -27,6 +27,7 @@ export function testFiles(dir: string, config: CodegenConfig, schema: CollectedS
   const files: PlannedFile[] = [
     { path: join(dir, 'setup.ts'), content: renderSetup(config.dialect, config.dbCredentials, basename(config.file)), createOnly: true },
     { path: join(dir, 'factories.ts'), content: renderFactories(), createOnly: true },
+    { path: join(dir, 'harness.ts'), content: renderHarness(sources) },
   ];
   const used = new Set<string>();
   for (const table of schema.tables) {

@@ -5,30 +5,13 @@ import * as assert from 'uvu/assert';
 import { RecordDeletedError, RecordModifiedError, isChanged, versionedDelete, versionedUpdate } from 'drizzle-concurrency';
 import { authors } from '../../fixtures/schema.js';
 import { overrides } from './factories.js';
-import { connect, type Connection } from './setup.js';
+import { ids, rejects, useConnection } from './harness.js';
 
-let c!: Connection;
-let next = Math.floor(Math.random() * 1_000_000_000);
 const test = suite("authors: optimistic locking (integer version \"version\")");
-test.before(async () => {
-  c = await connect();
-});
-test.after(async () => {
-  await c.close();
-});
-
-async function rejects(call: () => Promise<unknown>, kind: new (...args: any[]) => Error): Promise<void> {
-  try {
-    await call();
-  } catch (error) {
-    assert.instance(error, kind);
-    return;
-  }
-  assert.unreachable(`expected ${kind.name}`);
-}
+const c = useConnection(test);
 
 async function makeAuthors() {
-  const id = ++next;
+  const id = ids.next();
   const values = { id: id, name: `${id}`, email: `${id}`, ...(overrides["authors"]?.(id) as Partial<typeof authors.$inferInsert> | undefined) };
   await c.db.insert(authors).values(values);
   return values;
@@ -47,21 +30,21 @@ async function insertRow() {
 
 test('a fresh update succeeds and the version moves', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   const saved = await versionedUpdate(c.db, authors, row, { name: `c${id}` });
   assert.is(saved.version, row.version + 1);
 });
 
 test('a stale update raises RecordModifiedError', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   await versionedUpdate(c.db, authors, row, { name: `c${id}` });
   await rejects(() => versionedUpdate(c.db, authors, row, { name: `c${id}` }), RecordModifiedError);
 });
 
 test('a stale delete raises RecordModifiedError and the row survives', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   await versionedUpdate(c.db, authors, row, { name: `c${id}` });
   await rejects(() => versionedDelete(c.db, authors, row), RecordModifiedError);
   assert.ok(await isChanged(c.db, authors, row));

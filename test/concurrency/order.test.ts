@@ -5,30 +5,13 @@ import * as assert from 'uvu/assert';
 import { RecordDeletedError, RecordModifiedError, isChanged, versionedDelete, versionedUpdate } from 'drizzle-concurrency';
 import { orders, products } from '../../fixtures/schema.js';
 import { overrides } from './factories.js';
-import { connect, type Connection } from './setup.js';
+import { ids, rejects, useConnection } from './harness.js';
 
-let c!: Connection;
-let next = Math.floor(Math.random() * 1_000_000_000);
 const test = suite("order: optimistic locking (timestamp version \"version\")");
-test.before(async () => {
-  c = await connect();
-});
-test.after(async () => {
-  await c.close();
-});
-
-async function rejects(call: () => Promise<unknown>, kind: new (...args: any[]) => Error): Promise<void> {
-  try {
-    await call();
-  } catch (error) {
-    assert.instance(error, kind);
-    return;
-  }
-  assert.unreachable(`expected ${kind.name}`);
-}
+const c = useConnection(test);
 
 async function makeOrders() {
-  const id = ++next;
+  const id = ids.next();
   const parent0 = await makeProducts();
   const values = { id: id, productId: parent0.id, quantity: (id % 1000) + 1, ...(overrides["order"]?.(id) as Partial<typeof orders.$inferInsert> | undefined) };
   await c.db.insert(orders).values(values);
@@ -36,7 +19,7 @@ async function makeOrders() {
 }
 
 async function makeProducts() {
-  const id = ++next;
+  const id = ids.next();
   const values = { id: id, sku: `${id}`, name: `${id}`, priceCents: (id % 1000) + 1, ...(overrides["products"]?.(id) as Partial<typeof products.$inferInsert> | undefined) };
   await c.db.insert(products).values(values);
   return values;
@@ -55,21 +38,21 @@ async function insertRow() {
 
 test('a fresh update succeeds and the version moves', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   const saved = await versionedUpdate(c.db, orders, row, { quantity: (id % 1000) + 7 });
   assert.ok(saved.version > row.version);
 });
 
 test('a stale update raises RecordModifiedError', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   await versionedUpdate(c.db, orders, row, { quantity: (id % 1000) + 7 });
   await rejects(() => versionedUpdate(c.db, orders, row, { quantity: (id % 1000) + 7 }), RecordModifiedError);
 });
 
 test('a stale delete raises RecordModifiedError and the row survives', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   await versionedUpdate(c.db, orders, row, { quantity: (id % 1000) + 7 });
   await rejects(() => versionedDelete(c.db, orders, row), RecordModifiedError);
   assert.ok(await isChanged(c.db, orders, row));

@@ -5,30 +5,13 @@ import * as assert from 'uvu/assert';
 import { RecordDeletedError, RecordModifiedError, isChanged, versionedDelete, versionedUpdate } from 'drizzle-concurrency';
 import { authors, postTags, posts } from '../../fixtures/schema.js';
 import { overrides } from './factories.js';
-import { connect, type Connection } from './setup.js';
+import { ids, rejects, useConnection } from './harness.js';
 
-let c!: Connection;
-let next = Math.floor(Math.random() * 1_000_000_000);
 const test = suite("post_tags: optimistic locking (integer version \"version\")");
-test.before(async () => {
-  c = await connect();
-});
-test.after(async () => {
-  await c.close();
-});
-
-async function rejects(call: () => Promise<unknown>, kind: new (...args: any[]) => Error): Promise<void> {
-  try {
-    await call();
-  } catch (error) {
-    assert.instance(error, kind);
-    return;
-  }
-  assert.unreachable(`expected ${kind.name}`);
-}
+const c = useConnection(test);
 
 async function makePostTags() {
-  const id = ++next;
+  const id = ids.next();
   const parent0 = await makePosts();
   const values = { postId: parent0.id, tag: `${id}`, ...(overrides["post_tags"]?.(id) as Partial<typeof postTags.$inferInsert> | undefined) };
   await c.db.insert(postTags).values(values);
@@ -36,7 +19,7 @@ async function makePostTags() {
 }
 
 async function makePosts() {
-  const id = ++next;
+  const id = ids.next();
   const parent0 = await makeAuthors();
   const values = { id: id, authorId: parent0.id, title: `${id}`, ...(overrides["posts"]?.(id) as Partial<typeof posts.$inferInsert> | undefined) };
   await c.db.insert(posts).values(values);
@@ -44,7 +27,7 @@ async function makePosts() {
 }
 
 async function makeAuthors() {
-  const id = ++next;
+  const id = ids.next();
   const values = { id: id, name: `${id}`, email: `${id}`, ...(overrides["authors"]?.(id) as Partial<typeof authors.$inferInsert> | undefined) };
   await c.db.insert(authors).values(values);
   return values;
@@ -63,21 +46,21 @@ async function insertRow() {
 
 test('a fresh update succeeds and the version moves', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   const saved = await versionedUpdate(c.db, postTags, row, { weight: (id % 1000) + 7 });
   assert.is(saved.version, row.version + 1);
 });
 
 test('a stale update raises RecordModifiedError', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   await versionedUpdate(c.db, postTags, row, { weight: (id % 1000) + 7 });
   await rejects(() => versionedUpdate(c.db, postTags, row, { weight: (id % 1000) + 7 }), RecordModifiedError);
 });
 
 test('a stale delete raises RecordModifiedError and the row survives', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   await versionedUpdate(c.db, postTags, row, { weight: (id % 1000) + 7 });
   await rejects(() => versionedDelete(c.db, postTags, row), RecordModifiedError);
   assert.ok(await isChanged(c.db, postTags, row));

@@ -5,30 +5,13 @@ import * as assert from 'uvu/assert';
 import { RecordDeletedError, RecordModifiedError, isChanged, versionedDelete, versionedUpdate } from 'drizzle-concurrency';
 import { authors, posts } from '../../fixtures/schema.js';
 import { overrides } from './factories.js';
-import { connect, type Connection } from './setup.js';
+import { ids, rejects, useConnection } from './harness.js';
 
-let c!: Connection;
-let next = Math.floor(Math.random() * 1_000_000_000);
 const test = suite("posts: optimistic locking (conditional version \"version\")");
-test.before(async () => {
-  c = await connect();
-});
-test.after(async () => {
-  await c.close();
-});
-
-async function rejects(call: () => Promise<unknown>, kind: new (...args: any[]) => Error): Promise<void> {
-  try {
-    await call();
-  } catch (error) {
-    assert.instance(error, kind);
-    return;
-  }
-  assert.unreachable(`expected ${kind.name}`);
-}
+const c = useConnection(test);
 
 async function makePosts() {
-  const id = ++next;
+  const id = ids.next();
   const parent0 = await makeAuthors();
   const values = { id: id, authorId: parent0.id, title: `${id}`, ...(overrides["posts"]?.(id) as Partial<typeof posts.$inferInsert> | undefined) };
   await c.db.insert(posts).values(values);
@@ -36,7 +19,7 @@ async function makePosts() {
 }
 
 async function makeAuthors() {
-  const id = ++next;
+  const id = ids.next();
   const values = { id: id, name: `${id}`, email: `${id}`, ...(overrides["authors"]?.(id) as Partial<typeof authors.$inferInsert> | undefined) };
   await c.db.insert(authors).values(values);
   return values;
@@ -55,21 +38,21 @@ async function insertRow() {
 
 test('a fresh update succeeds and the version moves', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   const saved = await versionedUpdate(c.db, posts, row, { title: `c${id}` });
   assert.is(saved.version, row.version + 1);
 });
 
 test('a stale update raises RecordModifiedError', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   await versionedUpdate(c.db, posts, row, { title: `c${id}` });
   await rejects(() => versionedUpdate(c.db, posts, row, { title: `c${id}` }), RecordModifiedError);
 });
 
 test('a stale delete raises RecordModifiedError and the row survives', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   await versionedUpdate(c.db, posts, row, { title: `c${id}` });
   await rejects(() => versionedDelete(c.db, posts, row), RecordModifiedError);
   assert.ok(await isChanged(c.db, posts, row));
@@ -84,7 +67,7 @@ test('a deleted row raises RecordDeletedError', async () => {
 
 test('a change to an unchecked field keeps the version', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   const saved = await versionedUpdate(c.db, posts, row, { views: (id % 1000) + 7 });
   assert.is(saved.version, row.version);
 });

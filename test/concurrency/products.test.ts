@@ -5,30 +5,13 @@ import * as assert from 'uvu/assert';
 import { RecordDeletedError, RecordModifiedError, isChanged, versionedDelete, versionedUpdate } from 'drizzle-concurrency';
 import { products } from '../../fixtures/schema.js';
 import { overrides } from './factories.js';
-import { connect, type Connection } from './setup.js';
+import { ids, rejects, useConnection } from './harness.js';
 
-let c!: Connection;
-let next = Math.floor(Math.random() * 1_000_000_000);
 const test = suite("products: optimistic locking (trigger version \"version\")");
-test.before(async () => {
-  c = await connect();
-});
-test.after(async () => {
-  await c.close();
-});
-
-async function rejects(call: () => Promise<unknown>, kind: new (...args: any[]) => Error): Promise<void> {
-  try {
-    await call();
-  } catch (error) {
-    assert.instance(error, kind);
-    return;
-  }
-  assert.unreachable(`expected ${kind.name}`);
-}
+const c = useConnection(test);
 
 async function makeProducts() {
-  const id = ++next;
+  const id = ids.next();
   const values = { id: id, sku: `${id}`, name: `${id}`, priceCents: (id % 1000) + 1, ...(overrides["products"]?.(id) as Partial<typeof products.$inferInsert> | undefined) };
   await c.db.insert(products).values(values);
   return values;
@@ -47,21 +30,21 @@ async function insertRow() {
 
 test('a fresh update succeeds and the version moves', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   const saved = await versionedUpdate(c.db, products, row, { name: `c${id}` });
   assert.is(saved.version, row.version + 1);
 });
 
 test('a stale update raises RecordModifiedError', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   await versionedUpdate(c.db, products, row, { name: `c${id}` });
   await rejects(() => versionedUpdate(c.db, products, row, { name: `c${id}` }), RecordModifiedError);
 });
 
 test('a stale delete raises RecordModifiedError and the row survives', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   await versionedUpdate(c.db, products, row, { name: `c${id}` });
   await rejects(() => versionedDelete(c.db, products, row), RecordModifiedError);
   assert.ok(await isChanged(c.db, products, row));
@@ -76,7 +59,7 @@ test('a deleted row raises RecordDeletedError', async () => {
 
 test('a raw SQL update from outside the app moves the version by 1', async () => {
   const row = await insertRow();
-  const id = next;
+  const id = ids.next();
   await c.raw(sql`update ${products} set ${sql.identifier("name")} = ${`c${id}`} where ${products.id} = ${row.id}`);
   const stored = await readRow(row);
   assert.is(stored.version, row.version + 1);
