@@ -218,10 +218,12 @@ for (const [index, d] of databases.entries()) {
   s('list() ignores triggers that only look like the prefix', async () => {
     const t: Shape = { table: `${p}lookalike` };
     await createTable(d, t);
-    const other = { ...specOf(d, t), name: 'concurrencyX_lookalike' };
-    await migrate(d, triggerDdlFor(d.dialect).create(other));
-    assert.not.ok((await listed(d)).some((r) => r['name'] === other.name));
-    await migrate(d, triggerDdlFor(d.dialect).drop(other));
+    for (const name of ['concurrencyX_lookalike', 'Concurrency_lookalike']) {
+      const other = { ...specOf(d, t), name };
+      await migrate(d, triggerDdlFor(d.dialect).create(other));
+      assert.not.ok((await listed(d)).some((r) => r['name'] === other.name), name);
+      await migrate(d, triggerDdlFor(d.dialect).drop(other));
+    }
     await d.exec(`drop table ${tableRef(d, t)}`);
   });
 

@@ -53,7 +53,7 @@ export const mysqlTriggerDdl: TriggerDdl = {
   list() {
     return (
       'select trigger_name as `name`, event_object_table as `table` from information_schema.triggers ' +
-      "where trigger_schema = database() and trigger_name like 'concurrency!_%' escape '!' order by 2, 1"
+      "where trigger_schema = database() and left(trigger_name, 12) = binary 'concurrency_' order by 2, 1"
     );
   },
 };

@@ -59,7 +59,7 @@ export const sqliteTriggerDdl: TriggerDdl = {
   list() {
     return (
       `select name as "name", tbl_name as "table" from sqlite_master ` +
-      `where type = 'trigger' and name like 'concurrency!_%' escape '!' order by 2, 1`
+      `where type = 'trigger' and substr(name, 1, 12) = 'concurrency_' order by 2, 1`
     );
   },
 };
