@@ -2,7 +2,7 @@ import { join, relative, resolve } from 'node:path';
 import { CodegenError } from './codegen-error.js';
 import { collectSchema, type CollectedSchema } from './collect/collect-schema.js';
 import { loadConfig, shown, type CodegenConfig } from './config/load-config.js';
-import { changedFiles, writeAll, type PlannedFile } from './emit/file-batch.js';
+import { changedFiles, staleTemporaries, writeAll, type PlannedFile } from './emit/file-batch.js';
 import { withGenerateLock } from './emit/generate-lock.js';
 import { readMigrationsFolder, snapshotTables, type MigrationsFolder } from './emit/migrations-folder.js';
 import { migrationFiles, renderMigration } from './emit/trigger-migration.js';
@@ -30,6 +30,11 @@ export interface GenerationPlan {
   remove: string[];
 }
 
+/** The folder of the generated conflict tests, or `undefined` when they are off. */
+function testsFolder(options: GenerateOptions, config: CodegenConfig): string | undefined {
+  return options.tests === false ? undefined : resolve(config.root, options.tests ?? 'test/concurrency');
+}
+
 /** Refuses triggers on tables the drizzle-kit migrations do not create yet. */
 function checkTablesMigrated(plan: TriggerPlan, folder: MigrationsFolder, schema: CollectedSchema, config: CodegenConfig): void {
   const known = snapshotTables(folder.lastSnapshot.json);
@@ -53,13 +58,17 @@ export async function planGeneration(options: GenerateOptions = {}, loaded?: Cod
   const desired = schema.tables.flatMap((t) => (t.trigger ? [t.trigger] : []));
   const triggers = planTriggers(folder.emitted, desired);
   const sources = schema.files.map((f) => relative(config.root, f).replaceAll('\\', '/'));
-  const tests = options.tests === false ? { files: [], stale: [] } : testFiles(resolve(config.root, options.tests ?? 'test/concurrency'), config, schema, sources);
+  const folderOfTests = testsFolder(options, config);
+  const tests = folderOfTests === undefined ? { files: [], stale: [] } : testFiles(folderOfTests, config, schema, sources);
   let files: PlannedFile[] = [...tests.files];
   if (!isEmptyPlan(triggers)) {
     checkTablesMigrated(triggers, folder, schema, config);
     files = [...files, ...migrationFiles(folder, renderMigration(triggers, sources), (options.now ?? Date.now)()).files];
   }
-  return { config, schema, triggers, files: changedFiles(files), remove: [...folder.orphans.map((f) => join(config.out, f)), ...tests.stale] };
+  // An orphan of an interrupted run that this run plans again is kept (and re-registered).
+  const planned = new Set(files.map((f) => f.path));
+  const orphans = folder.orphans.map((f) => join(config.out, f)).filter((path) => !planned.has(path));
+  return { config, schema, triggers, files: changedFiles(files), remove: [...orphans, ...tests.stale] };
 }
 
 /**
@@ -75,8 +84,10 @@ export async function generate(options: GenerateOptions = {}): Promise<string[]>
   // Plan under the lock, so another run cannot commit between reading the journal and writing it.
   return withGenerateLock(config.out, async () => {
     const plan = await planGeneration(options, config);
-    if (plan.files.length === 0 && plan.remove.length === 0) return [];
-    writeAll(plan.files, plan.remove);
+    // Under the lock no other run is writing: temporary files still around were left by a dead one.
+    const leftovers = staleTemporaries([config.out, join(config.out, 'meta'), testsFolder(options, config)]);
+    if (plan.files.length === 0 && plan.remove.length === 0 && leftovers.length === 0) return [];
+    writeAll(plan.files, [...plan.remove, ...leftovers]);
     return [...plan.files.map((f) => f.path), ...plan.remove];
   });
 }

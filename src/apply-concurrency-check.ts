@@ -18,7 +18,8 @@ import { forgetVersionColumn, getVersionColumn, markVersion, type VersionKind } 
 export function applyConcurrencyCheck(table: Table, key: string, kind: VersionKind = 'integer'): void {
   const adapter = adapterForTable(table);
   const name = getTableName(table);
-  const column = (getTableColumns(table) as Record<string, Column>)[key];
+  const columns = getTableColumns(table) as Record<string, Column>;
+  const column = Object.hasOwn(columns, key) ? columns[key] : undefined;
   if (!column) throw new ConfigurationError(`"${name}" has no column key "${key}" to mark as its version`);
   if (column.dataType !== 'number') {
     throw new ConfigurationError(`"${name}"."${key}" is a ${column.columnType}, not an integer column: it cannot be a version`);

@@ -30,6 +30,11 @@ export interface DialectAdapter {
   ownsTable(table: Table): boolean;
   /** True when `db` is this dialect's Drizzle database or transaction object. */
   ownsDatabase(db: unknown): boolean;
+  /**
+   * The largest version `column` can hold. A larger expected version can never match, and
+   * PostgreSQL would reject the comparison itself (`integer out of range`) rather than miss.
+   */
+  maxVersion(column: Column): number;
   /** Primary-key columns in declaration order (inline `.primaryKey()` or `primaryKey({ columns })`). */
   primaryKeyColumns(table: Table): Column[];
   /**

@@ -99,7 +99,7 @@ function computeInfo(table: Table): VersionColumnInfo | undefined {
   }
   for (const option of ['checkFields', 'ignoreFields'] as const) {
     for (const field of found[option] ?? []) {
-      if (!(field in columns)) {
+      if (!Object.hasOwn(columns, field)) {
         throw new ConfigurationError(`"${name}".${option} names "${field}", which is not a column key of the table`);
       }
       if (field === found.key) {

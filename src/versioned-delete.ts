@@ -29,6 +29,6 @@ export async function versionedDelete<T extends Table>(
   const values: Record<string, unknown> = {};
   meta.primaryKey.forEach(({ key }, i) => (values[`k${i}`] = request.key[key]));
   if (request.check) values['e'] = request.expected;
-  if ((await meta.adapter.runCount(prepared, values)) > 0) return;
+  if (!request.unmatchable && (await meta.adapter.runCount(prepared, values)) > 0) return;
   throw conflictError(meta, request.key, request.expected, await readRow(db, meta, request.key));
 }

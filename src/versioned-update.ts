@@ -35,7 +35,9 @@ export async function attemptUpdate(
     bump: bumpFor(meta, split.keys, request.increment),
   };
   const values = slotValues(shape, { changes: split.plain, auto: auto.plain, key: request.key, expected: request.expected }, meta);
-  const { count, row } = await runUpdate(db, meta, shape, { ...split.embedded, ...auto.embedded }, values);
+  const { count, row } = request.unmatchable
+    ? { count: 0, row: undefined }
+    : await runUpdate(db, meta, shape, { ...split.embedded, ...auto.embedded }, values);
   if (count > 0) {
     const stored = row ?? (await readRow(db, meta, request.key));
     if (stored) return { ok: true, row: stored };

@@ -21,6 +21,8 @@ export interface WriteRequest {
   expected: number | undefined;
   check: boolean;
   increment: boolean;
+  /** The expected version is beyond what the column holds: the checked write cannot match. */
+  unmatchable: boolean;
 }
 
 /** Metadata of `table` after checking that `db` can write it. */
@@ -44,7 +46,8 @@ export function writeRequest(meta: TableMeta, target: unknown, options: WriteOpt
   }
   const increment =
     meta.version.kind === 'trigger' || (options.increment !== false && !incrementsDisabledFor(meta.table));
-  return { key, expected, check, increment };
+  const unmatchable = check && expected! > meta.adapter.maxVersion(meta.version.column);
+  return { key, expected, check, increment, unmatchable };
 }
 
 /** `changes` split into sorted keys, bound values and embedded SQL; every key checked first. */
@@ -69,7 +72,7 @@ export function splitChanges(meta: TableMeta, changes: unknown): SplitChanges {
         `changes for "${meta.name}" hold the version column "${key}": the library moves it; pass the version in the target`,
       );
     }
-    if (!(key in meta.columns)) {
+    if (!Object.hasOwn(meta.columns, key)) {
       throw new ConfigurationError(`changes for "${meta.name}" name "${key}", which is not a column key of the table`);
     }
     const value = (changes as Record<string, unknown>)[key];

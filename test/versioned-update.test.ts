@@ -7,6 +7,7 @@ import {
   VersionError,
   configureConcurrency,
   tryVersionedUpdate,
+  versionedDelete,
   versionedUpdate,
 } from '../src/index.js';
 import { rejects } from './support/assert-rejects.js';
@@ -123,6 +124,17 @@ await databaseSuites('versionedUpdate', (test, { db, t, d }) => {
     });
   }
 
+  test('a version beyond what the column holds is a conflict, not a driver error (PostgreSQL integer)', async () => {
+    await seed();
+    for (const version of [2 ** 31, Number.MAX_SAFE_INTEGER]) {
+      const err = (await rejects(() => versionedUpdate(db, t.accounts, { id: 1, version }, { balance: 0 }), RecordModifiedError)) as RecordModifiedError;
+      assert.is(err.expectedVersion, version);
+      await rejects(() => versionedDelete(db, t.accounts, { id: 1, version }), RecordModifiedError);
+      await rejects(() => versionedUpdate(db, t.accounts, { id: 2, version }, { balance: 0 }), RecordDeletedError);
+    }
+    assert.equal(await stored(), { id: 1, owner: 'owner 1', balance: 100, note: null, version: 1 });
+  });
+
   test('a missing version is a VersionError unless versionRequired is false', async () => {
     await seed();
     await rejects(() => versionedUpdate(db, t.accounts, { id: 1 }, { balance: 0 }), VersionError);
@@ -195,6 +207,9 @@ await databaseSuites('versionedUpdate', (test, { db, t, d }) => {
       [() => versionedUpdate({ select() {} }, t.accounts, row, { balance: 1 }), /not a Drizzle database or transaction .*"dc_accounts"/],
       [() => versionedUpdate(logged, t.accounts, { version: 1 } as any, { balance: 1 }), /"dc_accounts" has no value for primary key "id"/],
       [() => versionedUpdate(logged, t.accounts, row, null as any), /changes for "dc_accounts" must be an object/],
+      [() => versionedUpdate(logged, t.accounts, row, { constructor: 'x' } as any), /name "constructor", which is not a column key/],
+      [() => versionedUpdate(logged, t.accounts, row, { toString: 'x' } as any), /name "toString", which is not a column key/],
+      [() => versionedUpdate(logged, t.accounts, row, JSON.parse('{"__proto__": ""}')), /name "__proto__", which is not a column key/],
       [() => versionedUpdate(logged, t.badFields, { id: 1, version: 1 }, { a: 1 }), /"dc_bad_fields".checkFields names "ghost", which is not a column key/],
       [() => versionedUpdate(logged, t.bothFields, { id: 1, version: 1 }, { a: 1 }), /"dc_both_fields"."version" gives both checkFields and ignoreFields/],
     ];

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** A file the codegen wants to write, with why. */
 export interface PlannedFile {
@@ -37,5 +37,22 @@ export function writeAll(files: readonly PlannedFile[], remove: readonly string[
     throw error;
   }
   for (const path of remove) rmSync(path, { force: true });
-  for (const [temp, path] of temps) renameSync(temp, path);
+  let renamed = 0;
+  try {
+    for (const [temp, path] of temps) {
+      renameSync(temp, path);
+      renamed++;
+    }
+  } finally {
+    for (const [temp] of temps.slice(renamed)) rmSync(temp, { force: true });
+  }
+}
+
+const TEMPORARY = /\.tmp-\d+$/;
+
+/** Temporary files (`*.tmp-<pid>`) in `folders`, left by a run that died before renaming them. */
+export function staleTemporaries(folders: readonly (string | undefined)[]): string[] {
+  return folders.flatMap((folder) =>
+    folder && existsSync(folder) ? readdirSync(folder).filter((f) => TEMPORARY.test(f)).map((f) => join(folder, f)) : [],
+  );
 }

@@ -27,6 +27,8 @@ export const mysqlAdapter: DialectAdapter = {
   maxParameters: 65_535,
   ownsTable: (table: Table) => is(table, MySqlTable),
   ownsDatabase: (db: unknown) => is(db, MySqlDatabase),
+  // Comparing with a value the column cannot hold simply matches nothing here.
+  maxVersion: () => Number.MAX_SAFE_INTEGER,
   primaryKeyColumns(table) {
     const config = getTableConfig(table as MySqlTable);
     const composite = config.primaryKeys[0];

@@ -9,6 +9,8 @@ function pgAffectedRows(result: any): number {
   return n;
 }
 
+const PG_INTEGER_MAX: Record<string, number> = { integer: 2_147_483_647, smallint: 32_767 };
+
 /**
  * PostgreSQL: `RETURNING`, `IS DISTINCT FROM`, `GREATEST`, `FOR UPDATE`; drivers postgres.js,
  * node-postgres and PGlite.
@@ -22,6 +24,7 @@ export const pgAdapter: DialectAdapter = {
   maxParameters: 65_534,
   ownsTable: (table: Table) => is(table, PgTable),
   ownsDatabase: (db: unknown) => is(db, PgDatabase),
+  maxVersion: (column: Column) => PG_INTEGER_MAX[column.getSQLType()] ?? Number.MAX_SAFE_INTEGER,
   primaryKeyColumns(table) {
     const config = getTableConfig(table as PgTable);
     const composite = config.primaryKeys[0];

@@ -22,6 +22,8 @@ export const sqliteAdapter: DialectAdapter = {
   maxParameters: 32_766,
   ownsTable: (table: Table) => is(table, SQLiteTable),
   ownsDatabase: (db: unknown) => is(db, BaseSQLiteDatabase),
+  // Comparing with a value the column cannot hold simply matches nothing here.
+  maxVersion: () => Number.MAX_SAFE_INTEGER,
   primaryKeyColumns(table) {
     const config = getTableConfig(table as SQLiteTable);
     const composite = config.primaryKeys[0];
