@@ -18,7 +18,8 @@ const arg = (name: string, fallback: number) => {
 const OPS = arg('ops', 1500);
 const ROUNDS = arg('rounds', 7);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** Median of `xs` (upper middle for an even count). */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Operations per second of `op` run `ops` times in a row. */
 async function throughput(ops: number, op: (i: number) => Promise<unknown>): Promise<number> {
@@ -32,7 +33,7 @@ async function throughput(ops: number, op: (i: number) => Promise<unknown>): Pro
  * (their order flipping every round) and sums the time spent in each, so drift, checkpoints
  * and caches hit both sides alike. Reports the median over rounds.
  */
-async function compare(a: (i: number) => Promise<unknown>, b: (i: number) => Promise<unknown>, ops = OPS) {
+export async function compare(a: (i: number) => Promise<unknown>, b: (i: number) => Promise<unknown>, ops = OPS, rounds = ROUNDS) {
   for (let i = 0; i < Math.min(200, ops); i++) {
     await a(i);
     await b(i);
@@ -40,7 +41,7 @@ async function compare(a: (i: number) => Promise<unknown>, b: (i: number) => Pro
   const ratios: number[] = [];
   const as: number[] = [];
   const bs: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
+  for (let r = 0; r < rounds; r++) {
     let ta = 0;
     let tb = 0;
     for (let i = 0; i < ops; i++) {
@@ -73,7 +74,8 @@ export interface OverheadRow {
   plainPerSec: number;
 }
 
-export async function overhead(d: TestDatabase): Promise<OverheadRow[]> {
+/** Overhead rows for one driver; `ops` per round and `rounds` default to `--ops` / `--rounds`. */
+export async function overhead(d: TestDatabase, { ops = OPS, rounds = ROUNDS } = {}): Promise<OverheadRow[]> {
   const t = testSchema(d.dialect, 'bench_');
   for (const s of tableDdl(d.dialect, t.accounts)) await d.exec(s);
   const { db } = d;
@@ -89,18 +91,18 @@ export async function overhead(d: TestDatabase): Promise<OverheadRow[]> {
   const out: OverheadRow[] = [];
   const push = (measure: string, r: { ratio: number; a: number; b: number }) =>
     out.push({ driver: d.name, measure, ratio: r.ratio, versionedPerSec: r.a, plainPerSec: r.b });
-  push('update', await compare(versioned, plain));
+  push('update', await compare(versioned, plain, ops, rounds));
   if (d.dialect !== 'mysql') {
     const plainReturning = (i: number) => db.update(t.accounts).set({ balance: i }).where(eq(t.accounts.id, 2)).returning();
-    push('update (plain returns the row too)', await compare(versioned, plainReturning));
+    push('update (plain returns the row too)', await compare(versioned, plainReturning, ops, rounds));
   } else {
     const plainReadBack = async (i: number) => {
       await plain(i);
       return db.select().from(t.accounts).where(eq(t.accounts.id, 2));
     };
-    push('update (plain reads the row back too)', await compare(versioned, plainReadBack));
+    push('update (plain reads the row back too)', await compare(versioned, plainReadBack, ops, rounds));
   }
-  const n = Math.min(OPS, 500);
+  const n = Math.min(ops, 500);
   const del = async (label: 'v' | 'p') => {
     await d.exec('delete from bench_accounts');
     const rows = Array.from({ length: n }, (_, i) => ({ id: i + 1, owner: label }));
@@ -110,7 +112,7 @@ export async function overhead(d: TestDatabase): Promise<OverheadRow[]> {
   const deletes: number[] = [];
   const vs: number[] = [];
   const ps: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
+  for (let r = 0; r < rounds; r++) {
     const vrows = await del('v');
     const tv = await throughput(n, (i) => versionedDelete(db, t.accounts, vrows[i]));
     await del('p');
