@@ -1,7 +1,7 @@
 import type { RowKey } from './errors.js';
 import { cachedStatement, statementName } from './statement-cache.js';
 import type { TableMeta } from './table-meta.js';
-import { keyWhere, placeholderSlot } from './update-statement.js';
+import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js';
 
 /**
  * The row stored under `key`, or `null`. A prepared `select … where pk = ?`, built once per
@@ -11,8 +11,6 @@ export async function readRow(db: any, meta: TableMeta, key: RowKey): Promise<Re
   const prepared = cachedStatement(db, meta.table, 'select-by-key', () =>
     meta.adapter.prepare(db.select().from(meta.table).where(keyWhere(meta, false, placeholderSlot)), statementName()),
   );
-  const values: Record<string, unknown> = {};
-  meta.primaryKey.forEach(({ key: field }, i) => (values[`k${i}`] = key[field]));
-  const rows = await meta.adapter.runSelect(prepared, values);
+  const rows = await meta.adapter.runSelect(prepared, keySlotValues(meta, key));
   return rows[0] ?? null;
 }

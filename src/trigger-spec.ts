@@ -24,6 +24,11 @@ export interface TriggerSpec {
   name: string;
 }
 
+/** The PostgreSQL schema a table was declared in (`pgSchema('x').table`), or `undefined`. */
+export function tableSchema(table: Table): string | undefined {
+  return (table as unknown as Record<symbol, string | undefined>)[Symbol.for('drizzle:Schema')];
+}
+
 /** Trigger and function names may not exceed these lengths (bytes for PostgreSQL). */
 export const NAME_LIMITS: Record<DialectName, number> = { pg: 63, mysql: 64, sqlite: 1024 };
 
@@ -53,7 +58,7 @@ export function triggerSpecFor(table: Table, options: { casing?: 'snake_case' | 
   const sqlName = (column: Column) => casing.getColumnCasing(column);
   const columns = getTableColumns(table) as Record<string, Column>;
   const name = getTableName(table);
-  const schema = (table as unknown as Record<symbol, string | undefined>)[Symbol.for('drizzle:Schema')];
+  const schema = tableSchema(table);
   return {
     dialect: adapter.dialect,
     schema: adapter.dialect === 'pg' ? schema : undefined,

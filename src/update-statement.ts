@@ -37,12 +37,18 @@ export function isSqlValue(value: unknown): value is SQL | Column | SQLWrapper {
   return is(value, SQL) || is(value, Column) || is(value, SQL.Aliased);
 }
 
+/** The `k0`, `k1`, … slot values of a primary key, as {@link keyWhere} names them. */
+export function keySlotValues(meta: TableMeta, key: RowKey): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  meta.primaryKey.forEach(({ key: field }, i) => (out[`k${i}`] = key[field]));
+  return out;
+}
+
 /** Slot values of one write, named as {@link assignments} and {@link keyWhere} name them. */
 export function slotValues(shape: UpdateShape, values: UpdateValues, meta: TableMeta): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = keySlotValues(meta, values.key);
   shape.changeKeys.forEach((key, i) => (out[`s${i}`] = values.changes[key]));
   shape.autoKeys.forEach((key, i) => (out[`a${i}`] = values.auto[key]));
-  meta.primaryKey.forEach(({ key }, i) => (out[`k${i}`] = values.key[key]));
   if (shape.check) out['e'] = values.expected;
   if (shape.bump.type === 'timestamp') out['n'] = wallClockMicros();
   return out;

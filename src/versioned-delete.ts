@@ -2,7 +2,7 @@ import type { Table } from 'drizzle-orm';
 import { conflictError } from './conflict.js';
 import { readRow } from './row-reader.js';
 import { cachedStatement, statementName } from './statement-cache.js';
-import { keyWhere, placeholderSlot } from './update-statement.js';
+import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js';
 import type { TargetOf } from './versioned-update.js';
 import { metaFor, writeRequest, type WriteOptions } from './write-request.js';
 
@@ -26,8 +26,7 @@ export async function versionedDelete<T extends Table>(
   const prepared = cachedStatement(db as object, table, `d|${request.check ? 1 : 0}`, () =>
     meta.adapter.prepare((db as any).delete(table).where(keyWhere(meta, request.check, placeholderSlot)), statementName()),
   );
-  const values: Record<string, unknown> = {};
-  meta.primaryKey.forEach(({ key }, i) => (values[`k${i}`] = request.key[key]));
+  const values = keySlotValues(meta, request.key);
   if (request.check) values['e'] = request.expected;
   if (!request.unmatchable && (await meta.adapter.runCount(prepared, values)) > 0) return;
   throw conflictError(meta, request.key, request.expected, await readRow(db, meta, request.key));

@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { adapterForTable } from '../../src/adapters.js';
 import type { DialectName } from '../../src/dialect-adapter.js';
 import { ConfigurationError } from '../../src/errors.js';
-import { triggerSpecFor, type TriggerSpec } from '../../src/trigger-spec.js';
+import { tableSchema, triggerSpecFor, type TriggerSpec } from '../../src/trigger-spec.js';
 import { VERSION_MARKER, getVersionColumn, type VersionColumnInfo, type VersionMarker } from '../../src/version-column.js';
 import { CodegenError } from '../codegen-error.js';
 import { shown } from '../config/load-config.js';
@@ -106,7 +106,7 @@ function describe(table: Table, exportName: string, module: string, dialect: Dia
     module,
     dialect,
     name: getTableName(table),
-    schema: (table as unknown as Record<symbol, string | undefined>)[Symbol.for('drizzle:Schema')],
+    schema: tableSchema(table),
     version,
     site,
     trigger,

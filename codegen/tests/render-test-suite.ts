@@ -1,6 +1,7 @@
 import { getTableColumns, getTableName, type Column, type Table } from 'drizzle-orm';
 import type { DialectName } from '../../src/dialect-adapter.js';
 import { adapterForTable } from '../../src/adapters.js';
+import { tableSchema } from '../../src/trigger-spec.js';
 import type { VersionedTable } from '../collect/load-tables.js';
 import { canSample, foreignKeys, keyOf, sampleValue } from './sample-values.js';
 
@@ -107,7 +108,7 @@ function makers(table: Table, dialect: DialectName, index: ExportIndex, out: Map
 
 /** `schema.table` or `table`, as in messages and overrides. */
 export function tableLabel(table: Table): string {
-  const schema = (table as unknown as Record<symbol, string | undefined>)[Symbol.for('drizzle:Schema')];
+  const schema = tableSchema(table);
   return schema ? `${schema}.${getTableName(table)}` : getTableName(table);
 }
 
