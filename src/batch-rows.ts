@@ -46,6 +46,18 @@ export function keyMatch(meta: TableMeta, key: RowKey): SQL {
   );
 }
 
+/** Stored rows under `keys` (in as many selects as the dialect's parameter limit needs), optionally locked. */
+export async function readRows(tx: any, meta: TableMeta, keys: readonly RowKey[], lock = false): Promise<Record<string, unknown>[]> {
+  const size = Math.max(1, Math.floor(meta.adapter.maxParameters / meta.primaryKey.length));
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += size) {
+    let query = tx.select().from(meta.table).where(keysIn(meta, keys.slice(i, i + size)));
+    if (lock && meta.adapter.supportsSelectForUpdate) query = query.for('update');
+    out.push(...(await query));
+  }
+  return out;
+}
+
 /**
  * Locks and reads the rows of a batch (`for update` where the dialect has it; SQLite's write
  * transaction already holds the database), then splits the requests into those whose stored
@@ -56,10 +68,7 @@ export async function partition(
   meta: TableMeta,
   requests: readonly WriteRequest[],
 ): Promise<{ ok: WriteRequest[]; conflicts: RecordModifiedError[] }> {
-  let query = tx.select().from(meta.table).where(keysIn(meta, requests.map((r) => r.key)));
-  if (meta.adapter.supportsSelectForUpdate) query = query.for('update');
-  const rows: Record<string, unknown>[] = await query;
-  const stored = new Map(rows.map((row) => [keyText(meta, row as RowKey), row]));
+  const stored = byKeyText(meta, await readRows(tx, meta, requests.map((r) => r.key), true));
   const ok: WriteRequest[] = [];
   const conflicts: RecordModifiedError[] = [];
   for (const request of requests) {
@@ -68,6 +77,16 @@ export async function partition(
     else conflicts.push(conflictError(meta, request.key, request.expected, current));
   }
   return { ok, conflicts };
+}
+
+/** The conflict errors of requests a write did not match, from their rows as stored now. */
+export async function readConflicts(tx: any, meta: TableMeta, requests: readonly WriteRequest[]): Promise<RecordModifiedError[]> {
+  const stored = byKeyText(meta, await readRows(tx, meta, requests.map((r) => r.key)));
+  return requests.map((r) => conflictError(meta, r.key, r.expected, stored.get(keyText(meta, r.key)) ?? null));
+}
+
+function byKeyText(meta: TableMeta, rows: readonly Record<string, unknown>[]): Map<string, Record<string, unknown>> {
+  return new Map(rows.map((row) => [keyText(meta, row as RowKey), row]));
 }
 
 /** `version = case when <key 1> then e1 … else version end`: each checked row's expected version. */

@@ -1,4 +1,4 @@
-import type { Column, SQL, Table } from 'drizzle-orm';
+import { sql, type Column, type SQL, type Table } from 'drizzle-orm';
 
 /** The three SQL dialects the library speaks. */
 export type DialectName = 'pg' | 'mysql' | 'sqlite';
@@ -56,4 +56,35 @@ export interface DialectAdapter {
   runSelect(prepared: any, values: Record<string, unknown>): Promise<Record<string, unknown>[]>;
   /** Runs a raw write statement (`db.execute` / `db.run`) and gives the number of rows it matched. */
   executeCount(db: any, query: SQL): Promise<number>;
+  /**
+   * A derived table `alias` of literal rows, its fields typed like `columns` where the dialect
+   * needs types for bound values, and the SQL naming its i-th field.
+   */
+  valuesTable(table: Table, alias: string, columns: readonly Column[], rows: readonly (readonly SQL[])[]): ValuesTable;
+  /**
+   * Runs one UPDATE of `table` joined to `source` on `where`: the RETURNING rows where the
+   * dialect has RETURNING, else the number of rows matched. `set` is applied in the order given.
+   */
+  updateJoined(db: any, table: Table, set: readonly Assignment[], source: SQL, where: SQL): Promise<Record<string, unknown>[] | number>;
+}
+
+/** A derived table of literal rows, as {@link DialectAdapter.valuesTable} builds it. */
+export interface ValuesTable {
+  source: SQL;
+  field(index: number): SQL;
+}
+
+/** One `column = value` of a SET list. */
+export interface Assignment {
+  key: string;
+  column: Column;
+  value: SQL;
+}
+
+/** `(…), (…)`: rows of bound values for a VALUES list. */
+export function valuesRows(rows: readonly (readonly SQL[])[]): SQL {
+  return sql.join(
+    rows.map((row) => sql`(${sql.join(row as SQL[], sql`, `)})`),
+    sql`, `,
+  );
 }

@@ -43,5 +43,29 @@ export const mysqlAdapter: DialectAdapter = {
   runReturning: () => Promise.reject(new TypeError('MySQL has no UPDATE … RETURNING')),
   runCount: async (prepared, values) => mysqlAffectedRows(await prepared.execute(values)),
   runSelect: (prepared, values) => prepared.execute(values),
-  executeCount: async (db, query) => mysqlAffectedRows(await db.execute(query)),
+  executeCount: (db, query) => executeAndCount(db, query),
+  // `select … union all select …` rather than VALUES: MySQL spells row constructors `values row(…)`, MariaDB `values (…)`.
+  valuesTable(_table, alias, _columns, rows) {
+    const names = rows[0]!.map((_, i) => sql.identifier(`c${i}`));
+    const selects = rows.map((row, r) =>
+      r === 0
+        ? sql`select ${sql.join(row.map((value, i) => sql`${value} as ${names[i]!}`), sql`, `)}`
+        : sql`select ${sql.join(row as SQL[], sql`, `)}`,
+    );
+    return {
+      source: sql`(${sql.join(selects, sql` union all `)}) as ${sql.identifier(alias)}`,
+      field: (i) => sql`${sql.identifier(alias)}.${names[i]!}`,
+    };
+  },
+  // Multi-table UPDATE: MySQL does not promise the order of its assignments, so callers keep
+  // comparisons of old and new values (conditional bumps) out of it.
+  updateJoined: (db, table, set, source, where) =>
+    executeAndCount(db, sql`update ${table} join ${source} on ${where} set ${sql.join(
+      set.map(({ column, value }) => sql`${column} = ${value}`),
+      sql`, `,
+    )}`),
 };
+
+async function executeAndCount(db: any, query: SQL): Promise<number> {
+  return mysqlAffectedRows(await db.execute(query));
+}

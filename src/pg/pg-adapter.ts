@@ -1,6 +1,6 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { PgDatabase, PgTable, getTableConfig } from 'drizzle-orm/pg-core';
-import type { DialectAdapter } from '../dialect-adapter.js';
+import { valuesRows, type DialectAdapter } from '../dialect-adapter.js';
 
 /** Row count of a PostgreSQL driver result: postgres.js `count`, node-postgres `rowCount`, PGlite `affectedRows`. */
 function pgAffectedRows(result: any): number {
@@ -42,4 +42,17 @@ export const pgAdapter: DialectAdapter = {
   runCount: async (prepared, values) => pgAffectedRows(await prepared.execute(values)),
   runSelect: (prepared, values) => prepared.execute(values),
   executeCount: async (db, query) => pgAffectedRows(await db.execute(query)),
+  // A first row of empty scalar reads of the table itself types the VALUES list, so the bound
+  // values take its column types (enums, domains, custom types included) without the library
+  // spelling a type name; that row is all NULLs and joins to nothing.
+  valuesTable(table, alias, columns, rows) {
+    const names = columns.map((_, i) => sql.identifier(`c${i}`));
+    const typed = columns.map((c) => sql`(select ${c} from ${table} where false)`);
+    return {
+      source: sql`(values ${valuesRows([typed, ...rows])}) as ${sql.identifier(alias)}(${sql.join(names, sql`, `)})`,
+      field: (i) => sql`${sql.identifier(alias)}.${names[i]!}`,
+    };
+  },
+  updateJoined: (db, table, set, source, where) =>
+    db.update(table).set(Object.fromEntries(set.map(({ key, value }) => [key, value]))).from(source).where(where).returning(),
 };

@@ -1,6 +1,6 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { BaseSQLiteDatabase, SQLiteTable, getTableConfig } from 'drizzle-orm/sqlite-core';
-import type { DialectAdapter } from '../dialect-adapter.js';
+import { valuesRows, type DialectAdapter } from '../dialect-adapter.js';
 
 /** Row count of a SQLite driver result: libSQL `rowsAffected`, better-sqlite3 `changes`. */
 function sqliteAffectedRows(result: any): number {
@@ -38,4 +38,11 @@ export const sqliteAdapter: DialectAdapter = {
   runCount: async (prepared, values) => sqliteAffectedRows(await prepared.run(values)),
   runSelect: (prepared, values) => prepared.all(values),
   executeCount: async (db, query) => sqliteAffectedRows(await db.run(query)),
+  // Values need no types here; the fields of a VALUES list are named column1, column2, ….
+  valuesTable: (_table, alias, _columns, rows) => ({
+    source: sql`(values ${valuesRows(rows)}) as ${sql.identifier(alias)}`,
+    field: (i) => sql`${sql.identifier(alias)}.${sql.identifier(`column${i + 1}`)}`,
+  }),
+  updateJoined: (db, table, set, source, where) =>
+    db.update(table).set(Object.fromEntries(set.map(({ key, value }) => [key, value]))).from(source).where(where).returning(),
 };
