@@ -19,20 +19,24 @@ export interface UpdateManyResult<Row> {
 }
 
 /**
- * Updates many rows, each checked against its own version, in one transaction and a constant
- * number of statements: a locking read, one UPDATE (and on MySQL one read-back).
+ * Updates many rows, each checked against its own version, in one transaction. The rows travel
+ * as one derived table joined on the key, so a uniform batch is one UPDATE whatever its size
+ * (one per distinct set of changed columns, split only past the dialect's parameter limit);
+ * rows whose changes hold SQL expressions use a CASE per column instead.
  * `policy: 'abort'` applies nothing when any row conflicts and throws its error;
  * `'silent'` applies every other row and returns the conflicts.
  * @example
  * const { updated, conflicts } = await versionedUpdateMany(db, accounts, [
  *   { target: a, changes: { balance: 10 } }, { target: b, changes: { balance: 20 } },
  * ], { policy: 'silent' })
- * // PostgreSQL: select … from "accounts" where "accounts"."id" in ($1, $2) for update
- * //             update "accounts" set "balance" = case when "accounts"."id" = $3 then $4 when … else "accounts"."balance" end,
- * //               "version" = "accounts"."version" + 1
- * //             where "accounts"."id" in ($7, $8) and "accounts"."version" = case when "accounts"."id" = $9 then $10 … end returning …
- * // MySQL: the same with `for update`, `?` and the version assigned first, then one select to read the rows back.
- * // SQLite: the same without `for update` (the write transaction holds the database).
+ * // PostgreSQL: update "accounts" set "version" = "accounts"."version" + 1, "balance" = "batch_rows"."c2"
+ * //   from (values ((select "accounts"."id" from "accounts" where false), …), ($1, $2, $3), ($4, $5, $6))
+ * //     as "batch_rows"("c0", "c1", "c2")
+ * //   where "accounts"."id" = "batch_rows"."c0" and "accounts"."version" = "batch_rows"."c1" returning …
+ * //   (rows it did not return: one select by key tells modified from deleted)
+ * // SQLite: the same with `(values (?, ?, ?), …) as "batch_rows"` and its fields column1, column2, …
+ * // MySQL: select … where `id` in (?, ?) for update; update `accounts` join (select ? as `c0`, ? as `c1`, ? as `c2`
+ * //   union all select ?, ?, ?) as `batch_rows` on … set …; select … where `id` in (?, ?) to read the rows back.
  */
 export async function versionedUpdateMany<T extends Table>(
   db: unknown,
