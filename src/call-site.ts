@@ -1,20 +1,12 @@
 /**
- * Where a version builder or `applyConcurrencyCheck` was called, as `path:line`, recorded only
- * while the codegen loads a schema (it sets this global flag); `undefined` otherwise, so
- * applications pay nothing for it.
+ * Where a version builder or `applyConcurrencyCheck` was called, as `path:line`. The codegen
+ * installs a capture function under this global symbol while it loads a schema; without it
+ * (in applications) nothing is captured and nothing is paid.
  */
 const CAPTURE = Symbol.for('drizzle-concurrency.capture-sites');
 
-const OWN_FRAME = /(call-site|version-builders|-version-columns|apply-concurrency-check)\.[cm]?[tj]s:/;
-
-/** The first stack frame outside this library, when the codegen asked for call sites. */
+/** The caller's `path:line` from the codegen's capture function, or `undefined` outside the codegen. */
 export function callSite(): string | undefined {
-  if (!(globalThis as Record<symbol, unknown>)[CAPTURE]) return undefined;
-  const frames = (new Error().stack ?? '').split('\n').slice(1);
-  for (const frame of frames) {
-    if (OWN_FRAME.test(frame) || frame.includes('node:') || frame.includes('node_modules')) continue;
-    const match = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):\d+\)?\s*$/.exec(frame.trim());
-    if (match) return `${match[1]}:${match[2]}`;
-  }
-  return undefined;
+  const capture = (globalThis as Record<symbol, unknown>)[CAPTURE];
+  return typeof capture === 'function' ? (capture as () => string | undefined)() : undefined;
 }

@@ -1,4 +1,5 @@
-import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
+import type { Node as MorphNode, SourceFile } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.js';
 import type { DialectName } from '../../src/dialect-adapter.js';
 import type { VersionKind } from '../../src/version-column.js';
 
@@ -66,7 +67,7 @@ export class BuilderImports {
   }
 
   /** The meaning of an expression such as `iv`, `dc.integerVersion` or `ns.inner.builder`. */
-  meaningOf(node: Node, scope: ReadonlyMap<string, Meaning>): Meaning | undefined {
+  meaningOf(node: MorphNode, scope: ReadonlyMap<string, Meaning>): Meaning | undefined {
     if (Node.isIdentifier(node)) return scope.get(node.getText());
     if (Node.isPropertyAccessExpression(node)) {
       const owner = this.meaningOf(node.getExpression(), scope);

@@ -1,6 +1,6 @@
 import type { Column} from 'drizzle-orm';
 import { Table, getTableColumns, getTableName, is } from 'drizzle-orm';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { adapterForTable } from '../../src/adapters.js';
 import type { DialectName } from '../../src/dialect-adapter.js';
 import { ConfigurationError } from '../../src/errors.js';
@@ -8,6 +8,8 @@ import { tableSchema, triggerSpecFor, type TriggerSpec } from '../../src/trigger
 import { VERSION_MARKER, getVersionColumn, type VersionColumnInfo, type VersionMarker } from '../../src/version-column.js';
 import { CodegenError } from '../codegen-error.js';
 import { shown } from '../config/load-config.js';
+import { registerBundle, withCallSites } from '../load/call-sites.js';
+import { ModuleBuildError, importTypeScript } from '../load/import-typescript.js';
 
 /** A versioned table as the schema module really builds it, with where it was declared. */
 export interface VersionedTable {
@@ -26,8 +28,6 @@ export interface VersionedTable {
   trigger: TriggerSpec | undefined;
 }
 
-const CAPTURE = Symbol.for('drizzle-concurrency.capture-sites');
-
 function parseSite(site: string | undefined): { file: string; line: number } | undefined {
   const match = site ? /^(.*):(\d+)$/.exec(site) : null;
   if (!match) return undefined;
@@ -44,7 +44,7 @@ function markerSite(table: Table): { file: string; line: number } | undefined {
 }
 
 /**
- * Imports the schema modules (through tsx, recording where version builders are called) and
+ * Imports the schema modules (bundled by esbuild, recording where version builders are called) and
  * returns every exported table with a version column. This is the truth about names: table
  * creators, `pgSchema(…).table`, constants and spread columns are all resolved by running them.
  */
@@ -53,29 +53,23 @@ export async function loadTables(
   dialect: DialectName,
   casing?: 'snake_case' | 'camelCase',
 ): Promise<{ tables: VersionedTable[]; exports: Map<Table, { exportName: string; module: string }> }> {
-  const { tsImport } = await import('tsx/esm/api');
-  const global = globalThis as Record<symbol, unknown>;
   const seen = new Map<Table, VersionedTable>();
   const exports = new Map<Table, { exportName: string; module: string }>();
-  global[CAPTURE] = true;
+  let modules: Record<string, unknown>[];
   try {
-    for (const file of files) {
-      let mod: Record<string, unknown>;
-      try {
-        mod = await tsImport(pathToFileURL(file).href, import.meta.url);
-      } catch (error) {
-        throw new CodegenError(`cannot load the schema: ${(error as Error).message.split('\n')[0]}`, { file: shown(file) }, { cause: error });
-      }
-      for (const [exportName, value] of Object.entries(mod)) {
-        if (!is(value, Table) || exports.has(value)) continue;
-        exports.set(value, { exportName, module: file });
-        const found = describe(value, exportName, file, dialect, casing);
-        if (found) seen.set(value, found);
-      }
-    }
-  } finally {
-    delete global[CAPTURE];
+    modules = await withCallSites(() => importTypeScript(files, registerBundle));
+  } catch (error) {
+    const where = error instanceof ModuleBuildError && error.file ? { file: shown(error.file), line: error.line } : { file: shown(files[0] ?? '') };
+    throw new CodegenError(`cannot load the schema: ${(error as Error).message.split('\n')[0]}`, where, { cause: error });
   }
+  files.forEach((file, i) => {
+    for (const [exportName, value] of Object.entries(modules[i]!)) {
+      if (!is(value, Table) || exports.has(value)) continue;
+      exports.set(value, { exportName, module: file });
+      const found = describe(value, exportName, file, dialect, casing);
+      if (found) seen.set(value, found);
+    }
+  });
   return { tables: [...seen.values()], exports };
 }
 

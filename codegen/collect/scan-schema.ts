@@ -1,11 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Node, Project, ts, type CallExpression, type SourceFile } from 'ts-morph';
+import type { CallExpression, Project as MorphProject, SourceFile, ts as TsTypes } from 'ts-morph';
 import type { DialectName } from '../../src/dialect-adapter.js';
 import type { VersionKind } from '../../src/version-column.js';
 import { CodegenError } from '../codegen-error.js';
 import { shown } from '../config/load-config.js';
 import { BuilderImports, callsIn, type Meaning } from './builder-imports.js';
+import { Node, Project, ts } from './ts-morph.js';
 
 /** One call of a version builder or `applyConcurrencyCheck` found in the source. */
 export interface FoundCall {
@@ -53,7 +54,7 @@ export function scanSchema(patterns: readonly string[], dialect: DialectName): S
 const EXTENSIONS = ['', '.ts', '.tsx', '.mts', '.js', '/index.ts', '/index.js'];
 
 /** A relative import's file: as written, with a TS extension, `.js` → `.ts`, or a folder index. */
-function resolveRelative(project: Project, from: SourceFile, specifier: string): SourceFile | undefined {
+function resolveRelative(project: MorphProject, from: SourceFile, specifier: string): SourceFile | undefined {
   const base = join(dirname(from.getFilePath()), specifier);
   const candidates = [...EXTENSIONS.map((ext) => base + ext), base.replace(/\.(m?)js$/, '.$1ts')];
   for (const path of candidates) {
@@ -65,7 +66,7 @@ function resolveRelative(project: Project, from: SourceFile, specifier: string):
 
 /** The parser's own diagnostics (no Program, no type checking: building one costs seconds). */
 function syntaxErrors(file: SourceFile): void {
-  const parsed = (file.compilerNode as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics;
+  const parsed = (file.compilerNode as unknown as { parseDiagnostics?: readonly TsTypes.Diagnostic[] }).parseDiagnostics;
   const diagnostics = parsed ?? ts.transpileModule(file.getFullText(), { reportDiagnostics: true, fileName: file.getFilePath() }).diagnostics ?? [];
   const first = diagnostics[0];
   if (!first) return;

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { DialectName } from '../../src/dialect-adapter.js';
 import { CodegenError } from '../codegen-error.js';
+import { importTypeScript } from '../load/import-typescript.js';
 
 /** The parts of a `drizzle.config.ts` the codegen reads, normalised. */
 export interface CodegenConfig {
@@ -30,7 +30,7 @@ export function shown(path: string): string {
 }
 
 /**
- * Loads a `drizzle.config.ts` (through tsx, so TypeScript and `process.env` work) and checks
+ * Loads a `drizzle.config.ts` (bundled by esbuild, so TypeScript, `tsconfig` paths and `process.env` work) and checks
  * the fields the codegen needs.
  */
 export async function loadConfig(path = 'drizzle.config.ts'): Promise<CodegenConfig> {
@@ -38,8 +38,7 @@ export async function loadConfig(path = 'drizzle.config.ts'): Promise<CodegenCon
   if (!existsSync(file)) throw new CodegenError(`config file not found`, { file: shown(file) });
   let loaded: unknown;
   try {
-    const { tsImport } = await import('tsx/esm/api');
-    const mod = await tsImport(pathToFileURL(file).href, import.meta.url);
+    const [mod] = (await importTypeScript([file])) as any[];
     loaded = mod.default?.default ?? mod.default ?? mod;
   } catch (error) {
     throw new CodegenError(`cannot load the config: ${(error as Error).message}`, { file: shown(file) }, { cause: error });
