@@ -1,12 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { CallExpression, Project as MorphProject, SourceFile, ts as TsTypes } from 'ts-morph';
+import type { Project as MorphProject, SourceFile, ts as TsTypes } from 'ts-morph';
 import type { DialectName } from '../../src/dialect-adapter.js';
 import type { VersionKind } from '../../src/version-column.js';
 import { CodegenError } from '../codegen-error.js';
 import { shown } from '../config/load-config.js';
 import { BuilderImports, callsIn, type Meaning } from './builder-imports.js';
-import { Node, Project, ts } from './ts-morph.js';
+import { Project, ts } from './ts-morph.js';
 
 /** One call of a version builder or `applyConcurrencyCheck` found in the source. */
 export interface FoundCall {
@@ -44,7 +44,7 @@ export function scanSchema(patterns: readonly string[], dialect: DialectName): S
     const scope = imports.scope(file);
     if (scope.size === 0) continue;
     for (const call of callsIn(file)) {
-      const meaning = imports.meaningOf(call.getExpression(), scope);
+      const meaning = imports.meaningOf(call.expression, scope);
       if (meaning?.type === 'builder' || meaning?.type === 'apply') calls.push(checkCall(file, call, meaning, dialect));
     }
   }
@@ -81,32 +81,35 @@ function lineAt(file: SourceFile, pos: number): number {
   return ts.getLineAndCharacterOfPosition(file.compilerNode, pos).line + 1;
 }
 
-function checkCall(file: SourceFile, call: CallExpression, meaning: Meaning & { type: 'builder' | 'apply' }, dialect: DialectName): FoundCall {
-  const where = { file: shown(file.getFilePath()), line: lineAt(file, call.getStart()) };
-  const name = call.getExpression().getText();
+function checkCall(file: SourceFile, call: TsTypes.CallExpression, meaning: Meaning & { type: 'builder' | 'apply' }, dialect: DialectName): FoundCall {
+  const source = file.compilerNode;
+  const text = (node: TsTypes.Node) => node.getText(source);
+  const where = { file: shown(file.getFilePath()), line: lineAt(file, call.getStart(source)) };
+  const name = text(call.expression);
   if (meaning.type === 'builder' && meaning.dialect !== dialect) {
     throw new CodegenError(`${name}() comes from drizzle-concurrency/${meaning.dialect}-core but the config's dialect is ${dialect}`, where);
   }
   if (meaning.type === 'builder' && (meaning.kind === 'trigger' || meaning.kind === 'conditional')) {
-    const args = call.getArguments();
-    const config = Node.isObjectLiteralExpression(args[0]) ? args[0] : args[1];
-    if (config !== undefined && !Node.isObjectLiteralExpression(config)) {
+    const args = call.arguments;
+    const config = args[0] && ts.isObjectLiteralExpression(args[0]) ? args[0] : args[1];
+    if (config !== undefined && !ts.isObjectLiteralExpression(config)) {
       throw new CodegenError(`the options of ${name}() must be an object literal, so the codegen can read them`, where);
     }
-    for (const property of config?.getProperties() ?? []) {
-      if (!Node.isPropertyAssignment(property)) {
-        throw new CodegenError(`the options of ${name}() must be plain "key: literal" properties, got ${property.getText()}`, where);
+    for (const property of config?.properties ?? []) {
+      if (!ts.isPropertyAssignment(property)) {
+        throw new CodegenError(`the options of ${name}() must be plain "key: literal" properties, got ${text(property)}`, where);
       }
-      const key = property.getName();
-      const value = property.getInitializerOrThrow();
+      const key = text(property.name);
+      const value = property.initializer;
+      const at = { ...where, line: lineAt(file, value.getStart(source)) };
       if (ARRAY_OPTIONS.includes(key)) {
-        const literal = Node.isArrayLiteralExpression(value) && value.getElements().every((e) => Node.isStringLiteral(e) || Node.isNoSubstitutionTemplateLiteral(e));
-        if (!literal) throw new CodegenError(`${key} of ${name}() must be an array of string literals, got ${value.getText()}`, { ...where, line: lineAt(file, value.getStart()) });
-      } else if (key === 'triggerName' && !(Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value))) {
-        throw new CodegenError(`triggerName of ${name}() must be a string literal, got ${value.getText()}`, { ...where, line: lineAt(file, value.getStart()) });
+        const literal = ts.isArrayLiteralExpression(value) && value.elements.every((e) => ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e));
+        if (!literal) throw new CodegenError(`${key} of ${name}() must be an array of string literals, got ${text(value)}`, at);
+      } else if (key === 'triggerName' && !(ts.isStringLiteral(value) || ts.isNoSubstitutionTemplateLiteral(value))) {
+        throw new CodegenError(`triggerName of ${name}() must be a string literal, got ${text(value)}`, at);
       }
     }
   }
   const what = meaning.type === 'apply' ? meaning : { type: 'builder' as const, kind: meaning.kind, dialect: meaning.dialect };
-  return { file: file.getFilePath(), line: lineAt(file, call.getStart()), endLine: lineAt(file, call.getEnd()), what };
+  return { file: file.getFilePath(), line: where.line, endLine: lineAt(file, call.getEnd()), what };
 }
