@@ -14,8 +14,11 @@ export interface VersionOptions {
 /** What a version builder records on its column. */
 export interface VersionMarker extends VersionOptions {
   kind: VersionKind;
-  /** `path:line` of the declaring call, recorded only while the codegen loads a schema. */
-  site?: string;
+  /**
+   * Where the declaring call was, as `path:line` when asked: recorded only while the codegen
+   * loads a schema, and placed only when an error needs it (placing a frame is the costly part).
+   */
+  site?: () => string | undefined;
 }
 
 /** What {@link getVersionColumn} reports about a table's version column. */

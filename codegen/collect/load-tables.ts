@@ -38,7 +38,7 @@ function parseSite(site: string | undefined): { file: string; line: number } | u
 function markerSite(table: Table): { file: string; line: number } | undefined {
   for (const column of Object.values(getTableColumns(table)) as Column[]) {
     const marker = (column as unknown as { config: Record<symbol, VersionMarker | undefined> }).config[VERSION_MARKER];
-    if (marker?.site) return parseSite(marker.site);
+    if (marker?.site) return parseSite(marker.site());
   }
   return undefined;
 }
@@ -74,25 +74,28 @@ export async function loadTables(
 }
 
 function describe(table: Table, exportName: string, module: string, dialect: DialectName, casing?: 'snake_case' | 'camelCase'): VersionedTable | undefined {
-  const site = markerSite(table);
-  const where = { file: site ? shown(site.file) : shown(module), line: site?.line };
+  // Placing the call site is the costly part of capturing it: only for an error, or when asked.
+  const where = () => {
+    const site = markerSite(table);
+    return { file: site ? shown(site.file) : shown(module), line: site?.line };
+  };
   let version: VersionColumnInfo | undefined;
   try {
     version = getVersionColumn(table);
   } catch (error) {
-    if (error instanceof ConfigurationError) throw new CodegenError(error.message, where, { cause: error });
+    if (error instanceof ConfigurationError) throw new CodegenError(error.message, where(), { cause: error });
     throw error;
   }
   if (!version) return undefined;
   const tableDialect = adapterForTable(table).dialect;
   if (tableDialect !== dialect) {
-    throw new CodegenError(`"${getTableName(table)}" is a ${tableDialect} table but the config's dialect is ${dialect}`, where);
+    throw new CodegenError(`"${getTableName(table)}" is a ${tableDialect} table but the config's dialect is ${dialect}`, where());
   }
   let trigger: TriggerSpec | undefined;
   try {
     trigger = triggerSpecFor(table, casing ? { casing } : {});
   } catch (error) {
-    throw new CodegenError((error as Error).message, where, { cause: error });
+    throw new CodegenError((error as Error).message, where(), { cause: error });
   }
   return {
     table,
@@ -102,7 +105,9 @@ function describe(table: Table, exportName: string, module: string, dialect: Dia
     name: getTableName(table),
     schema: tableSchema(table),
     version,
-    site,
+    get site() {
+      return markerSite(table);
+    },
     trigger,
   };
 }
