@@ -1,10 +1,12 @@
 /**
  * Codegen benchmark: `drizzle-concurrency generate` vs `drizzle-kit generate` on generated
- * schemas of N tables (each command as a child process, wall time, same run), peak RSS too.
+ * schemas of N tables (each command as a child process, wall time, same run, median of runs),
+ * peak RSS too: ours writing the trigger migration only (like for like) and as the CLI runs it
+ * (with one generated test suite per table).
  * Usage: node --import tsx bench/codegen.ts [--tables 50,500,2000]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,7 +28,12 @@ function schema(n: number): string {
   return lines.join('\n') + '\n';
 }
 
-function timed(args: string[], cwd: string): { seconds: number; rssMb: number } {
+interface Timed {
+  seconds: number;
+  rssMb: number;
+}
+
+function timed(args: string[], cwd: string): Timed {
   const start = performance.now();
   const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { cwd, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
@@ -34,13 +41,31 @@ function timed(args: string[], cwd: string): { seconds: number; rssMb: number } 
   return { seconds: (performance.now() - start) / 1000, rssMb: rss };
 }
 
-export interface CodegenRow {
-  tables: number;
-  kit: { seconds: number; rssMb: number };
-  ours: { seconds: number; rssMb: number };
+/** Median by wall time. */
+function medianRun(runs: Timed[]): Timed {
+  return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!;
 }
 
-export function benchCodegen(n: number): CodegenRow {
+export interface CodegenRow {
+  tables: number;
+  runs: number;
+  /** `drizzle-kit generate`: the initial migration. */
+  kit: Timed;
+  /** Our `generate` writing the trigger migration only (`generate({ tests: false })`): like for like. */
+  migrations: Timed;
+  /** Our `generate` as the CLI runs it: the trigger migration and one conflict-test suite per versioned table. */
+  full: Timed;
+}
+
+const CACHE = join(ROOT, 'node_modules/.cache/drizzle-concurrency');
+
+/**
+ * The three commands on one schema of `n` tables, `runs` times each, interleaved; medians.
+ * Ours runs on the migrations drizzle-kit just wrote (it needs its snapshot), restored before
+ * each of our runs. The first of our runs after clearing the ts-morph code cache is reported
+ * apart (`coldSeconds`): later runs reuse the cache.
+ */
+export function benchCodegen(n: number, runs = 3): CodegenRow & { coldSeconds: number } {
   const dir = join(ROOT, '.tmp', `bench-codegen-${n}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -49,17 +74,41 @@ export function benchCodegen(n: number): CodegenRow {
     join(dir, 'drizzle.config.ts'),
     "import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'turso', schema: './schema.ts', out: './drizzle', dbCredentials: { url: 'file:dev.db' } });\n",
   );
-  const kit = timed([join(ROOT, 'node_modules/drizzle-kit/bin.cjs'), 'generate', '--name', 'init'], dir);
-  const ours = timed([join(ROOT, 'dist/codegen/cli.js'), 'generate'], dir);
+  const kitCommand = [join(ROOT, 'node_modules/drizzle-kit/bin.cjs'), 'generate', '--name', 'init'];
+  const migrationsOnly = ['--input-type=module', '-e', `import { generate } from ${JSON.stringify(join(ROOT, 'dist/codegen/index.js'))}; await generate({ tests: false });`];
+  const fullCommand = [join(ROOT, 'dist/codegen/cli.js'), 'generate'];
+  const reset = () => {
+    rmSync(join(dir, 'drizzle'), { recursive: true, force: true });
+    rmSync(join(dir, 'test'), { recursive: true, force: true });
+    cpSync(join(dir, 'kit-output'), join(dir, 'drizzle'), { recursive: true });
+  };
+  const kit: Timed[] = [];
+  const migrations: Timed[] = [];
+  const full: Timed[] = [];
+  let coldSeconds = Number.NaN;
+  for (let r = 0; r < runs; r++) {
+    rmSync(join(dir, 'drizzle'), { recursive: true, force: true });
+    kit.push(timed(kitCommand, dir));
+    if (r === 0) {
+      cpSync(join(dir, 'drizzle'), join(dir, 'kit-output'), { recursive: true });
+      rmSync(CACHE, { recursive: true, force: true });
+      reset();
+      coldSeconds = timed(migrationsOnly, dir).seconds;
+    }
+    reset();
+    migrations.push(timed(migrationsOnly, dir));
+    reset();
+    full.push(timed(fullCommand, dir));
+  }
   rmSync(dir, { recursive: true, force: true });
-  return { tables: n, kit, ours };
+  return { tables: n, runs, kit: medianRun(kit), migrations: medianRun(migrations), full: medianRun(full), coldSeconds };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const n of sizes) {
     const r = benchCodegen(n);
     console.log(
-      `${String(n).padStart(5)} tables: drizzle-concurrency generate ${r.ours.seconds.toFixed(2)} s (${r.ours.rssMb.toFixed(0)} MB) vs drizzle-kit generate ${r.kit.seconds.toFixed(2)} s (${r.kit.rssMb.toFixed(0)} MB): ratio ${(r.ours.seconds / r.kit.seconds).toFixed(2)}`,
+      `${String(n).padStart(5)} tables: drizzle-kit ${r.kit.seconds.toFixed(2)} s · ours, migrations ${r.migrations.seconds.toFixed(2)} s (ratio ${(r.migrations.seconds / r.kit.seconds).toFixed(2)}, cold cache ${r.coldSeconds.toFixed(2)} s) · ours, with ${n} test suites ${r.full.seconds.toFixed(2)} s (ratio ${(r.full.seconds / r.kit.seconds).toFixed(2)})`,
     );
   }
 }

@@ -6,7 +6,7 @@ import type { VersionKind } from '../../src/version-column.js';
 import { CodegenError } from '../codegen-error.js';
 import { shown } from '../config/load-config.js';
 import { BuilderImports, callsIn, type Meaning } from './builder-imports.js';
-import { Project, ts } from './ts-morph.js';
+import { Project, saveTsMorphCodeCache, ts } from './ts-morph.js';
 
 /** One call of a version builder or `applyConcurrencyCheck` found in the source. */
 export interface FoundCall {
@@ -48,6 +48,7 @@ export function scanSchema(patterns: readonly string[], dialect: DialectName): S
       if (meaning?.type === 'builder' || meaning?.type === 'apply') calls.push(checkCall(file, call, meaning, dialect));
     }
   }
+  saveTsMorphCodeCache();
   return { files: roots.map((f) => f.getFilePath()), calls };
 }
 
