@@ -102,8 +102,8 @@ async function joinedUpdate(tx: any, meta: TableMeta, items: readonly BatchItem[
   return adapter.updateJoined(tx, table, set, values.source, sql.join(where, sql` and `));
 }
 
-/** A name for the derived table that cannot be the updated table's own. */
-function derivedTableAlias(meta: TableMeta): string {
+/** A name for the derived table of a batch that cannot be the written table's own. */
+export function derivedTableAlias(meta: TableMeta): string {
   return meta.name === 'batch_rows' ? 'batch_rows_' : 'batch_rows';
 }
 

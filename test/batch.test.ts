@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
 import { adapterForTable } from '../src/adapters.js';
-import { RecordDeletedError, RecordModifiedError, ConfigurationError, versionedDeleteMany, versionedUpdate, versionedUpdateMany } from '../src/index.js';
+import { RecordDeletedError, RecordModifiedError, ConfigurationError, configureConcurrency, versionedDeleteMany, versionedUpdate, versionedUpdateMany } from '../src/index.js';
 import { rejects } from './support/assert-rejects.js';
 import { databaseSuites } from './support/suite.js';
 
@@ -155,6 +155,32 @@ await databaseSuites('batch writes', (test, { db, t, d }) => {
     const { deleted, conflicts } = await versionedDeleteMany(db, t.accounts, rows, { policy: 'silent' });
     assert.equal(deleted.map((r: any) => r.id), [2, 3]);
     assert.equal(conflicts.map((c) => c.key), [{ id: 1 }]);
+    assert.equal(await balances(), [[1, 2]]);
+  });
+
+  test('versionedDeleteMany: one DELETE whatever the size; rows without a version (versionRequired: false) go unchecked beside checked ones', async () => {
+    const counts: number[] = [];
+    for (const n of [2, 40]) {
+      await d.exec('delete from dc_accounts');
+      const rows = await seed(n);
+      const log: string[] = [];
+      const { deleted } = await versionedDeleteMany(d.logged(log), t.accounts, rows);
+      assert.is(deleted.length, n);
+      counts.push(log.filter((q) => !/^(begin|commit|savepoint|release)/i.test(q)).length);
+    }
+    assert.equal(counts, adapterForTable(t.accounts).supportsReturning ? [1, 1] : [2, 2]);
+    const rows = await seed(3);
+    await versionedUpdate(db, t.accounts, rows[0], { balance: 1 });
+    await versionedUpdate(db, t.accounts, rows[1], { balance: 1 });
+    configureConcurrency({ versionRequired: false });
+    try {
+      const unchecked = { id: rows[0].id };
+      const { deleted, conflicts } = await versionedDeleteMany(db, t.accounts, [unchecked, rows[1], rows[2]], { policy: 'silent' });
+      assert.equal(deleted, [unchecked, rows[2]]);
+      assert.equal(conflicts.map((c) => c.key), [{ id: 2 }]);
+    } finally {
+      configureConcurrency({ versionRequired: true });
+    }
     assert.equal(await balances(), [[1, 2]]);
   });
 
