@@ -51,7 +51,7 @@ export interface CodegenRow {
   runs: number;
   /** `drizzle-kit generate`: the initial migration. */
   kit: Timed;
-  /** Our `generate` writing the trigger migration only (`generate({ tests: false })`): like for like. */
+  /** Our `generate --no-tests`: the trigger migration only, like for like. */
   migrations: Timed;
   /** Our `generate` as the CLI runs it: the trigger migration and one conflict-test suite per versioned table. */
   full: Timed;
@@ -75,7 +75,7 @@ export function benchCodegen(n: number, runs = 3): CodegenRow & { coldSeconds: n
     "import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'turso', schema: './schema.ts', out: './drizzle', dbCredentials: { url: 'file:dev.db' } });\n",
   );
   const kitCommand = [join(ROOT, 'node_modules/drizzle-kit/bin.cjs'), 'generate', '--name', 'init'];
-  const migrationsOnly = ['--input-type=module', '-e', `import { generate } from ${JSON.stringify(join(ROOT, 'dist/codegen/index.js'))}; await generate({ tests: false });`];
+  const migrationsOnly = [join(ROOT, 'dist/codegen/cli.js'), 'generate', '--no-tests'];
   const fullCommand = [join(ROOT, 'dist/codegen/cli.js'), 'generate'];
   const reset = () => {
     rmSync(join(dir, 'drizzle'), { recursive: true, force: true });

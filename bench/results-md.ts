@@ -129,7 +129,7 @@ export function resultsMarkdown(r: BenchResults, svgName: string): string {
     '',
     '## 4. Codegen: `drizzle-concurrency generate` vs `drizzle-kit generate`',
     '',
-    `Generated SQLite schemas of N tables (the four version kinds in turn), each command a fresh child process on the same schema, ${r.codegen[0]?.runs ?? 0} interleaved runs, median wall time and its peak RSS (\`/usr/bin/time\`). Like for like, *migrations* is our \`generate({ tests: false })\`: the trigger migration only, as drizzle-kit writes its migration; *with suites* is \`drizzle-concurrency generate\` as the CLI runs it, also writing one conflict-test suite per table (N files). Ratio = ours / drizzle-kit (lower is faster). Our runs reuse the V8 code cache of ts-morph kept in \`node_modules/.cache/drizzle-concurrency\`; the first run on a machine builds it (*cold*).`,
+    `Generated SQLite schemas of N tables (the four version kinds in turn), each command a fresh child process on the same schema, ${r.codegen[0]?.runs ?? 0} interleaved runs, median wall time and its peak RSS (\`/usr/bin/time\`). Like for like, *migrations* is \`drizzle-concurrency generate --no-tests\`: the trigger migration only, as drizzle-kit writes its migration; *with suites* is plain \`drizzle-concurrency generate\`, also writing one conflict-test suite per table (N files). Ratio = ours / drizzle-kit (lower is faster). Our runs reuse the V8 code cache of ts-morph kept in \`node_modules/.cache/drizzle-concurrency\`; the first run on a machine builds it (*cold*).`,
     '',
     table(
       ['tables', 'drizzle-kit s', 'ours, migrations s', 'ratio', 'ours, cold cache s', 'ours, with suites s', 'ratio', 'peak MB (kit / migrations / suites)'],

@@ -10,11 +10,14 @@ import { ConcurrencyError } from '../src/errors.js';
 export class CodegenError extends ConcurrencyError {
   readonly file: string | undefined;
   readonly line: number | undefined;
+  /** The message without its `file:line: ` prefix. */
+  readonly reason: string;
   constructor(message: string, where: { file?: string | undefined; line?: number | undefined } = {}, options?: { cause?: unknown }) {
     const prefix = where.file ? `${where.file}${where.line ? `:${where.line}` : ''}: ` : '';
     super(prefix + message, options);
     this.name = 'CodegenError';
     this.file = where.file;
     this.line = where.line;
+    this.reason = message;
   }
 }

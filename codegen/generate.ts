@@ -1,6 +1,7 @@
 import { join, relative, resolve } from 'node:path';
 import { CodegenError } from './codegen-error.js';
 import { collectSchema, type CollectedSchema } from './collect/collect-schema.js';
+import { prestartScan } from './collect/scan-in-worker.js';
 import { loadConfig, shown, type CodegenConfig } from './config/load-config.js';
 import { changedFiles, staleTemporaries, writeAll, type PlannedFile } from './emit/file-batch.js';
 import { withGenerateLock } from './emit/generate-lock.js';
@@ -52,6 +53,7 @@ function checkTablesMigrated(plan: TriggerPlan, folder: MigrationsFolder, schema
 
 /** Collects the schema and plans every file `generate` would write. Writes nothing. */
 export async function planGeneration(options: GenerateOptions = {}, loaded?: CodegenConfig): Promise<GenerationPlan> {
+  prestartScan();
   const config = loaded ?? (await loadConfig(options.config));
   const schema = await collectSchema(config);
   const folder = readMigrationsFolder(config.out, config.dialect);
@@ -80,6 +82,7 @@ export async function planGeneration(options: GenerateOptions = {}, loaded?: Cod
  * // ['drizzle/0003_concurrency_triggers.sql', 'drizzle/meta/0003_snapshot.json', 'drizzle/meta/_journal.json']
  */
 export async function generate(options: GenerateOptions = {}): Promise<string[]> {
+  prestartScan();
   const config = await loadConfig(options.config);
   // Plan under the lock, so another run cannot commit between reading the journal and writing it.
   return withGenerateLock(config.out, async () => {

@@ -1,7 +1,9 @@
 import type { Table } from 'drizzle-orm';
 import type { CodegenConfig } from '../config/load-config.js';
 import { loadTables, type VersionedTable } from './load-tables.js';
-import { scanSchema, type FoundCall } from './scan-schema.js';
+import { scanInWorker } from './scan-in-worker.js';
+import type { FoundCall } from './scan-schema.js';
+import { schemaFiles } from './schema-files.js';
 
 /** Everything the codegen knows about a schema: the static scan and the loaded tables. */
 export interface CollectedSchema {
@@ -14,13 +16,19 @@ export interface CollectedSchema {
 }
 
 /**
- * Collects the versioned tables of a config's schema: a ts-morph scan first (syntax errors,
- * builders however imported, literal options, dialect of the imports — each with `file:line`),
- * then the modules themselves for the truth about names.
+ * Collects the versioned tables of a config's schema: a ts-morph scan (syntax errors, builders
+ * however imported, literal options, dialect of the imports — each with `file:line`) on a worker
+ * thread, while the modules themselves are loaded for the truth about names. When both fail,
+ * the scan's error is the one reported: it names the construct in the source.
  */
 export async function collectSchema(config: CodegenConfig): Promise<CollectedSchema> {
-  const scan = scanSchema(config.schema, config.dialect);
-  const { tables, exports } = await loadTables(scan.files, config.dialect, config.casing);
+  const files = schemaFiles(config.schema);
+  const scanning = scanInWorker(files, config.dialect);
+  const loading = loadTables(files, config.dialect, config.casing);
+  const [scanned, loaded] = await Promise.allSettled([scanning, loading]);
+  if (scanned.status === 'rejected') throw scanned.reason;
+  if (loaded.status === 'rejected') throw loaded.reason;
+  const { tables, exports } = loaded.value;
   tables.sort((a, b) => a.name.localeCompare(b.name) || (a.schema ?? '').localeCompare(b.schema ?? ''));
-  return { files: scan.files, calls: scan.calls, tables, exports };
+  return { files, calls: scanned.value.calls, tables, exports };
 }

@@ -23,17 +23,17 @@ export interface StaticScan {
 }
 
 /**
- * Reads the schema files (and the local files they import) with ts-morph, without the type
- * checker: syntax errors, version builder calls however imported, literal-only options.
+ * Reads the schema files (absolute paths, see `schemaFiles`) and the local files they import with
+ * ts-morph, without the type checker: syntax errors, version builder calls however imported,
+ * literal-only options. `scanInWorker` runs it beside the loading of the modules.
  */
-export function scanSchema(patterns: readonly string[], dialect: DialectName): StaticScan {
+export function scanSchema(files: readonly string[], dialect: DialectName): StaticScan {
   const project = new Project({
     compilerOptions: { allowJs: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
     skipAddingFilesFromTsConfig: true,
     skipFileDependencyResolution: true,
   });
-  const roots = project.addSourceFilesAtPaths([...patterns]);
-  if (roots.length === 0) throw new CodegenError(`no schema file matches ${patterns.map(shown).join(', ')}`);
+  const roots = files.map((file) => project.addSourceFileAtPath(file));
   const imports = new BuilderImports((from, specifier) => resolveRelative(project, from, specifier));
   for (const file of roots) imports.scope(file);
   // Local files reached through relative imports were added while resolving: check them all.

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -29,21 +30,35 @@ function cacheFolder(): string | undefined {
   }
 }
 
+const isTsMorphFile = (filename: string) => filename.includes(`${sep}ts-morph${sep}`) || filename.includes(`${sep}@ts-morph${sep}`);
+
+type Loader = (module: { _compile(content: string, filename: string): unknown }, filename: string) => unknown;
+
 /**
- * Requires ts-morph (with the TypeScript compiler it bundles, ~10 MB of JavaScript) through V8's
+ * Requires ts-morph (with the TypeScript compiler it bundles, ~12 MB of JavaScript) through V8's
  * code cache, kept under `node_modules/.cache/drizzle-concurrency`: compiling TypeScript is most of
  * the codegen's fixed cost, and Node 20 has no `module.enableCompileCache()`. Only ts-morph's
- * own files go through it; a cache V8 rejects is simply rebuilt.
+ * own files go through it; a cache V8 rejects is simply rebuilt. Those files are pure ASCII, read
+ * as Latin-1: Node 20 decodes 9 MB of UTF-8 in ~100 ms, Latin-1 in ~1 ms, same string.
  */
 function requireTsMorph(): typeof TsMorph {
   const folder = cacheFolder();
-  const proto = (Module as unknown as { prototype: { _compile(content: string, filename: string): unknown } }).prototype;
+  const internals = Module as unknown as {
+    prototype: { _compile(content: string, filename: string): unknown };
+    _extensions: Record<string, Loader>;
+  };
+  const proto = internals.prototype;
   const original = proto._compile;
+  const originalJs = internals._extensions['.js']!;
+  internals._extensions['.js'] = function readAsciiFast(module, filename) {
+    if (!isTsMorphFile(filename)) return originalJs(module, filename);
+    const bytes = readFileSync(filename);
+    if (!isAscii(bytes)) return originalJs(module, filename);
+    return module._compile(bytes.toString('latin1'), filename);
+  };
   if (folder) {
     proto._compile = function compileWithCache(this: { exports: unknown }, content: string, filename: string) {
-      if (!filename.includes(`${sep}ts-morph${sep}`) && !filename.includes(`${sep}@ts-morph${sep}`)) {
-        return original.call(this, content, filename);
-      }
+      if (!isTsMorphFile(filename)) return original.call(this, content, filename);
       const { size, mtimeMs } = statSync(filename);
       const key = createHash('sha256').update(`${process.version}\0${filename}\0${size}\0${mtimeMs}`).digest('hex').slice(0, 24);
       const cacheFile = join(folder, `${key}.v8`);
@@ -63,6 +78,7 @@ function requireTsMorph(): typeof TsMorph {
     return requireHere('ts-morph') as typeof TsMorph;
   } finally {
     proto._compile = original;
+    internals._extensions['.js'] = originalJs;
   }
 }
 
