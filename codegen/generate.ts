@@ -8,6 +8,7 @@ import { withGenerateLock } from './emit/generate-lock.js';
 import { readMigrationsFolder, snapshotTables, type MigrationsFolder } from './emit/migrations-folder.js';
 import { migrationFiles, renderMigration } from './emit/trigger-migration.js';
 import { isEmptyPlan, planTriggers, type TriggerPlan } from './plan/trigger-plan.js';
+import type { TriggerSpec } from '../src/trigger-spec.js';
 import { testFiles } from './tests/test-files.js';
 
 /** Options of {@link generate} and {@link check}. */
@@ -39,14 +40,17 @@ function testsFolder(options: GenerateOptions, config: CodegenConfig): string | 
 /** Refuses triggers on tables the drizzle-kit migrations do not create yet. */
 function checkTablesMigrated(plan: TriggerPlan, folder: MigrationsFolder, schema: CollectedSchema, config: CodegenConfig): void {
   const known = snapshotTables(folder.lastSnapshot.json);
+  // Placing a call site reads source maps: only for the table being refused.
+  const where = (spec: TriggerSpec) => {
+    const site = schema.tables.find((t) => t.trigger === spec)?.site;
+    return site ? { file: shown(site.file), line: site.line } : { file: shown(folder.lastSnapshot.path) };
+  };
   for (const spec of plan.creates) {
     const key = config.dialect === 'pg' ? `${spec.schema ?? 'public'}.${spec.table}` : spec.table;
     const columns = known.get(key) ?? (config.dialect === 'pg' && !spec.schema ? known.get(spec.table) : undefined);
-    const table = schema.tables.find((t) => t.trigger === spec);
-    const where = table?.site ? { file: shown(table.site.file), line: table.site.line } : { file: shown(folder.lastSnapshot.path) };
-    if (!columns) throw new CodegenError(`"${spec.table}" is not in the drizzle-kit migrations yet: run drizzle-kit generate first`, where);
+    if (!columns) throw new CodegenError(`"${spec.table}" is not in the drizzle-kit migrations yet: run drizzle-kit generate first`, where(spec));
     if (!columns.has(spec.column)) {
-      throw new CodegenError(`"${spec.table}"."${spec.column}" is not in the drizzle-kit migrations yet: run drizzle-kit generate first`, where);
+      throw new CodegenError(`"${spec.table}"."${spec.column}" is not in the drizzle-kit migrations yet: run drizzle-kit generate first`, where(spec));
     }
   }
 }
@@ -55,8 +59,19 @@ function checkTablesMigrated(plan: TriggerPlan, folder: MigrationsFolder, schema
 export async function planGeneration(options: GenerateOptions = {}, loaded?: CodegenConfig): Promise<GenerationPlan> {
   prestartScan();
   const config = loaded ?? (await loadConfig(options.config));
-  const schema = await collectSchema(config);
-  const folder = readMigrationsFolder(config.out, config.dialect);
+  const collecting = collectSchema(config);
+  collecting.catch(() => {});
+  // Read the migrations folder while esbuild bundles the schema; the schema's errors come first.
+  await new Promise((next) => setImmediate(next));
+  let folder: MigrationsFolder | undefined;
+  let folderError: unknown;
+  try {
+    folder = readMigrationsFolder(config.out, config.dialect);
+  } catch (error) {
+    folderError = error;
+  }
+  const schema = await collecting;
+  if (!folder) throw folderError;
   const desired = schema.tables.flatMap((t) => (t.trigger ? [t.trigger] : []));
   const triggers = planTriggers(folder.emitted, desired);
   const sources = schema.files.map((f) => relative(config.root, f).replaceAll('\\', '/'));
