@@ -48,6 +48,10 @@ async function refused(p: Project, message: RegExp, where: { file?: string; line
     assert.match(e.message, message);
     if (where.file) assert.ok(e.file?.endsWith(where.file), `file ${e.file}`);
     if (where.line) assert.is(e.line, where.line, e.message);
+    // The location is said once, also for errors that crossed from the scan thread.
+    const prefix = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : '';
+    assert.is(e.message, prefix + e.reason);
+    assert.not.ok(e.reason.startsWith(prefix || '\0'), `location repeated: ${e.message}`);
   }
   assert.equal(p.files(), before, 'nothing written');
   p.remove();
