@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CodegenError } from './codegen-error.js';
 import { prestartScan } from './collect/scan-in-worker.js';
-import { shown } from './config/load-config.js';
+import { loadConfig, shown } from './config/load-config.js';
 // The rest (drizzle-orm and the three dialect cores, ~0.2 s) is imported once the scan thread is
 // loading the TypeScript compiler, so the two overlap.
 
@@ -62,15 +62,20 @@ async function main(argv: string[]): Promise<number> {
   }
   const tests = values['no-tests'] ? { tests: false as const } : values.tests ? { tests: resolve(values.tests) } : {};
   const options = { ...(values.config ? { config: values.config } : {}), ...tests };
-  if (command !== 'triggers' || sub === 'list' || sub === 'create' || sub === 'drop') prestartScan();
-  const { check, generate } = await import('./generate.js');
+  if (command === 'triggers' && sub !== 'list' && sub !== 'create' && sub !== 'drop') {
+    console.error(USAGE['triggers']);
+    return 1;
+  }
+  prestartScan();
   if (command === 'generate') {
+    const { generate } = await import('./generate.js');
     const written = await generate(options);
     if (written.length === 0) console.log('up to date: nothing to write');
     for (const path of written) console.log(`wrote ${shown(path)}`);
     return 0;
   }
   if (command === 'check') {
+    const { check } = await import('./generate.js');
     const stale = await check(options);
     if (stale.length === 0) {
       console.log('up to date');
@@ -80,12 +85,7 @@ async function main(argv: string[]): Promise<number> {
     console.error('run "drizzle-concurrency generate" and commit the result');
     return 1;
   }
-  if (sub !== 'list' && sub !== 'create' && sub !== 'drop') {
-    console.error(USAGE['triggers']);
-    return 1;
-  }
-  const [{ loadConfig }, { collectSchema }, { openLiveDatabase }, { createTriggers, dropTriggers, listTriggers }] = await Promise.all([
-    import('./config/load-config.js'),
+  const [{ collectSchema }, { openLiveDatabase }, { createTriggers, dropTriggers, listTriggers }] = await Promise.all([
     import('./collect/collect-schema.js'),
     import('./live/live-database.js'),
     import('./live/trigger-commands.js'),
