@@ -48,8 +48,10 @@ export interface TortureResult {
 
 /** Where a torture runs when it is not the local test server (`npm run test:topologies`). */
 export interface TortureTopology {
-  /** Writers' URLs, given to the processes in turn (several nodes of a cluster); the first one sets up and sums. */
+  /** Writers' URLs, given to the processes in turn (several nodes of a cluster). */
   urls: string[];
+  /** Where the table is created and summed (default: the first of `urls`), e.g. the server behind a pooler. */
+  setupUrl?: string;
   /** Reads go to this URL (a replica). */
   readUrl?: string;
   /** Statements before the final sum on the first URL (e.g. `set session wsrep_sync_wait = 1`). */
@@ -106,7 +108,7 @@ export async function torture(
 ): Promise<TortureResult> {
   const started = Date.now();
   const name = `rel_torture_${mode}_${process.pid}`;
-  let url = topology?.urls[0] ?? (dialect === 'pg' ? PG_URL : dialect === 'mysql' ? MYSQL_URL : '');
+  let url = topology?.setupUrl ?? topology?.urls[0] ?? (dialect === 'pg' ? PG_URL : dialect === 'mysql' ? MYSQL_URL : '');
   let file: string | undefined;
   if (dialect === 'sqlite') {
     mkdirSync(TMP, { recursive: true });
