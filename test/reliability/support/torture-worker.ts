@@ -9,7 +9,7 @@
  * `error.current`, retrying transient errors, a deadline) are used by `npm run test:topologies`.
  */
 import { createClient } from '@libsql/client';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql';
 import { drizzle as drizzleMysql } from 'drizzle-orm/mysql2';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
@@ -17,7 +17,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import postgres from 'postgres';
-import { RecordModifiedError, retryOnConflict, versionedUpdate } from '../../../src/index.js';
+import { RecordModifiedError, retryOnConflict, versionedUpdate, versionedUpdateMany } from '../../../src/index.js';
 import type { Dialect } from '../../support/databases.js';
 import { counterTable } from './tables.js';
 
@@ -42,6 +42,8 @@ export interface WorkerArgs {
   retryTransient?: boolean;
   /** Epoch ms after which no new increment starts. */
   deadline?: number;
+  /** Each step increments two rows in one `versionedUpdateMany` batch (a transaction) instead of one. */
+  batch?: boolean;
 }
 
 /** What a worker prints. */
@@ -129,6 +131,23 @@ async function increment(id: number): Promise<void> {
   );
 }
 
+/** One batch: rows `id` and the next one incremented together in one transaction, retried on conflicts. */
+async function incrementBatch(id: number): Promise<void> {
+  const ids = [id, 1 + (id % args.rows)];
+  await retryOnConflict(
+    async (attempt) => {
+      if (attempt > 1) report.conflicts++;
+      const rows: any[] = await reader.db.select().from(table).where(inArray(table.id, ids));
+      const { updated } = await versionedUpdateMany(db, table, rows.map((row) => ({ target: row, changes: { n: row.n + 1 } })));
+      for (const row of rows) {
+        const saved: any = updated.find((u: any) => u.id === row.id);
+        if (!saved || saved.n !== row.n + 1 || saved.version !== row.version + 1) report.wrongRows++;
+      }
+    },
+    { attempts: 100_000, backoffMs: 1 },
+  );
+}
+
 try {
   for (let i = 0; i < args.increments; i++) {
     if (args.deadline !== undefined && Date.now() > args.deadline) {
@@ -140,7 +159,7 @@ try {
       if (args.mode === 'library') {
         for (let transient = 0; ; transient++) {
           try {
-            await increment(id);
+            await (args.batch ? incrementBatch(id) : increment(id));
             break;
           } catch (error) {
             const kind = errorClass(error);
@@ -154,7 +173,7 @@ try {
         await new Promise((r) => setImmediate(r));
         await db.update(table).set({ n: row.n + 1 }).where(eq(table.id, id));
       }
-      report.successes++;
+      report.successes += args.mode === 'library' && args.batch ? 2 : 1;
     } catch (error) {
       count(report.failures, error instanceof RecordModifiedError ? 'gave up on conflicts' : errorClass(error));
       if (report.unexpected.length < 20) report.unexpected.push(error instanceof RecordModifiedError ? `gave up: ${error.message}` : String((error as Error)?.stack ?? error));

@@ -23,7 +23,7 @@ export interface TortureResult {
   dialect: Dialect;
   mode: 'library' | 'plain';
   processes: number;
-  /** Increments attempted (processes × increments). */
+  /** Steps attempted (processes × increments; a batch step increments two rows). */
   operations: number;
   /** Increments the workers saw succeed. */
   successes: number;
@@ -57,7 +57,7 @@ export interface TortureTopology {
   /** Statements before the final sum on the first URL (e.g. `set session wsrep_sync_wait = 1`). */
   beforeSum?: string[];
   /** Worker options: PostgreSQL driver, postgres.js `prepare`, continue from `error.current`, retry transient errors. */
-  worker?: Pick<WorkerArgs, 'driver' | 'prepare' | 'continueFromCurrent' | 'retryTransient'>;
+  worker?: Pick<WorkerArgs, 'driver' | 'prepare' | 'continueFromCurrent' | 'retryTransient' | 'batch'>;
   /** No increment starts after this many ms. */
   timeLimitMs?: number;
 }
