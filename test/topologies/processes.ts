@@ -97,9 +97,12 @@ export async function stop(server: Owned, signal: NodeJS.Signals = 'SIGTERM', gr
   clearTimeout(timer);
 }
 
-/** Stops every server still owned, newest first. */
-export async function stopAll(): Promise<void> {
-  for (const server of [...owned].reverse()) await stop(server).catch(() => {});
+/** How many servers are owned now: {@link stopAll} given it stops only those started later. */
+export const mark = (): number => owned.length;
+
+/** Stops every server still owned (or those started after `since`, a {@link mark}), newest first. */
+export async function stopAll(since = 0): Promise<void> {
+  for (const server of owned.slice(since).reverse()) await stop(server).catch(() => {});
 }
 
 /** Kills every owned server at once when the run is interrupted or crashes (sync, by pid). */

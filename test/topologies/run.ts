@@ -27,7 +27,7 @@ import { torture, type TortureResult, type TortureTopology } from '../reliabilit
 import { startGalera } from './galera.js';
 import { ensurePgbouncer, startPgbouncer } from './pgbouncer.js';
 import { startPgCluster } from './postgres-cluster.js';
-import { freePorts, killOwnedNow, stopAll } from './processes.js';
+import { freePorts, killOwnedNow, mark, stopAll } from './processes.js';
 
 const PROCESSES = Number(process.env['TOPOLOGY_PROCESSES'] ?? 4);
 const INCREMENTS = Number(process.env['TOPOLOGY_INCREMENTS'] ?? 150);
@@ -48,6 +48,10 @@ interface Line {
 }
 const lines: Line[] = [];
 
+if (process.getuid?.() !== 0) {
+  console.error('npm run test:topologies runs as root: it installs pgbouncer when missing and starts the servers as the postgres and mysql users');
+  process.exit(2);
+}
 const dir = mkdtempSync(join(tmpdir(), 'dc-topologies-'));
 chmodSync(dir, 0o755);
 const cleanUp = () => {
@@ -61,6 +65,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 process.once('exit', killOwnedNow);
+/** The whole run is bounded too: past this, whatever still runs is killed and the run fails. */
+const RUN_LIMIT_MS = Number(process.env['TOPOLOGY_RUN_LIMIT_MS'] ?? 40 * 60_000);
+setTimeout(() => {
+  console.error(`test:topologies: still running after ${RUN_LIMIT_MS / 60_000} min; stopping its servers`);
+  cleanUp();
+  process.exit(1);
+}, RUN_LIMIT_MS).unref();
 
 async function measure(topology: string, driver: string, dialect: 'pg' | 'mysql', where: TortureTopology, processes = PROCESSES): Promise<void> {
   try {
@@ -89,67 +100,72 @@ function print(line: Line): void {
   for (const u of r.unexpected.slice(0, 2)) console.log(`    e.g. ${u.split('\n')[0]}`);
 }
 
+/** Runs one topology's set-up and tortures; a set-up failure is one failed line, the others still run. */
+async function topology(name: string, body: () => Promise<void>): Promise<void> {
+  const since = mark();
+  try {
+    await body();
+  } catch (error) {
+    lines.push({ topology: `${name} set-up`, driver: '-', error: String((error as Error)?.stack ?? error) });
+    print(lines[lines.length - 1]!);
+    keepLogs = true;
+  } finally {
+    await stopAll(since);
+  }
+}
+let keepLogs = false;
+
 const started = Date.now();
-try {
-  if (wants('pgbouncer') || wants('replica')) {
+if (wants('pgbouncer') || wants('replica')) {
+  await topology('postgresql', async () => {
     const [primaryPort, replicaPort, bouncerPort] = await freePorts(3);
     let t = Date.now();
     const cluster = await startPgCluster(dir, primaryPort!, replicaPort!);
     console.log(`postgresql 15 primary :${primaryPort} + streaming replica :${replicaPort} up in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     if (wants('pgbouncer')) {
-      t = Date.now();
-      const version = ensurePgbouncer();
-      const bouncer = await startPgbouncer(dir, bouncerPort!, primaryPort!, 2);
-      console.log(`${version} :${bouncerPort}, transaction pooling, 2 server connections for ${PROCESSES} clients, up in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-      const through = { urls: [bouncer.url], setupUrl: cluster.primaryUrl };
-      await measure('pgbouncer transaction pool', 'postgres.js prepare:false', 'pg', { ...through, worker: { driver: 'postgres-js', prepare: false } });
-      await measure('pgbouncer transaction pool', 'node-postgres (defaults)', 'pg', { ...through, worker: { driver: 'node-postgres' } });
-      await measure('pgbouncer transaction pool, batches', 'postgres.js prepare:false', 'pg', { ...through, worker: { driver: 'postgres-js', prepare: false, batch: true } });
-      await measure('pgbouncer transaction pool, batches', 'node-postgres (defaults)', 'pg', { ...through, worker: { driver: 'node-postgres', batch: true } });
-      if (KNOWN_BAD) {
-        // postgres.js's default behind this pooler: its named COMMIT fails to bind and the
-        // re-sent COMMIT ends the aborted transaction as ROLLBACK without an error.
-        await measure('pgbouncer transaction pool, batches', 'postgres.js prepare:true (known bad)', 'pg', { ...through, worker: { driver: 'postgres-js', batch: true } });
-        lines[lines.length - 1]!.knownBad = true;
-      }
+      await topology('pgbouncer', async () => {
+        t = Date.now();
+        const version = ensurePgbouncer();
+        const bouncer = await startPgbouncer(dir, bouncerPort!, primaryPort!, 2);
+        console.log(`${version} :${bouncerPort}, transaction pooling, 2 server connections for ${PROCESSES} clients, up in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+        const through = { urls: [bouncer.url], setupUrl: cluster.primaryUrl };
+        await measure('pgbouncer transaction pool', 'postgres.js prepare:false', 'pg', { ...through, worker: { driver: 'postgres-js', prepare: false } });
+        await measure('pgbouncer transaction pool', 'node-postgres (defaults)', 'pg', { ...through, worker: { driver: 'node-postgres' } });
+        await measure('pgbouncer transaction pool, batches', 'postgres.js prepare:false', 'pg', { ...through, worker: { driver: 'postgres-js', prepare: false, batch: true } });
+        await measure('pgbouncer transaction pool, batches', 'node-postgres (defaults)', 'pg', { ...through, worker: { driver: 'node-postgres', batch: true } });
+        if (KNOWN_BAD) {
+          // postgres.js's default behind this pooler: its named COMMIT fails to bind and the
+          // re-sent COMMIT ends the aborted transaction as ROLLBACK without an error.
+          await measure('pgbouncer transaction pool, batches', 'postgres.js prepare:true (known bad)', 'pg', { ...through, worker: { driver: 'postgres-js', batch: true } });
+          lines[lines.length - 1]!.knownBad = true;
+        }
+      });
     }
     if (wants('replica')) {
       const split = { urls: [cluster.primaryUrl], readUrl: cluster.replicaUrl };
       await measure('pg streaming replica (reads) + primary (writes)', 'postgres.js', 'pg', { ...split, worker: { driver: 'postgres-js', continueFromCurrent: true } });
       await measure('pg streaming replica (reads) + primary (writes)', 'node-postgres', 'pg', { ...split, worker: { driver: 'node-postgres', continueFromCurrent: true } });
     }
-    await stopAll();
-  }
-  if (wants('galera')) {
+  });
+}
+if (wants('galera')) {
+  await topology('galera', async () => {
     const t = Date.now();
     const galera = await startGalera(dir);
     console.log(`mariadb galera 3 nodes ${galera.urls.map((u) => u.replace(/^.*:(\d+)\/.*$/, ':$1')).join(' ')} up in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     // As many writers on every node: the processes rounded up to a multiple of the nodes.
     const writers = Math.ceil(PROCESSES / galera.urls.length) * galera.urls.length;
-    await measure('galera 3 nodes, writers on every node', 'mysql2', 'mysql', {
-      urls: galera.urls,
-      beforeSum: ['set session wsrep_sync_wait = 1'],
-      worker: { retryTransient: true },
-    }, writers);
-    await measure('galera 3 nodes, writers on every node, batches', 'mysql2', 'mysql', {
-      urls: galera.urls,
-      beforeSum: ['set session wsrep_sync_wait = 1'],
-      worker: { retryTransient: true, batch: true },
-    }, writers);
-    await stopAll();
-  }
-} catch (error) {
-  lines.push({ topology: 'set-up', driver: '-', error: String((error as Error)?.stack ?? error) });
-  print(lines[lines.length - 1]!);
-  console.log(`logs kept in ${dir}`);
-} finally {
-  await stopAll();
+    const cluster = { urls: galera.urls, beforeSum: ['set session wsrep_sync_wait = 1'] };
+    await measure('galera 3 nodes, writers on every node', 'mysql2', 'mysql', { ...cluster, worker: { retryTransient: true } }, writers);
+    await measure('galera 3 nodes, writers on every node, batches', 'mysql2', 'mysql', { ...cluster, worker: { retryTransient: true, batch: true } }, writers);
+  });
 }
 
 console.log(`\n--- topologies summary (${((Date.now() - started) / 1000).toFixed(0)} s) ---`);
 for (const line of lines) print(line);
 const bad = lines.filter((l) => !l.knownBad && (l.error || !l.result || l.result.lost !== 0 || l.result.wrongRows > 0 || Object.keys(l.result.failures).length > 0));
-if (!bad.some((l) => l.topology === 'set-up')) rmSync(dir, { recursive: true, force: true });
+if (keepLogs) console.log(`server logs kept in ${dir}`);
+else rmSync(dir, { recursive: true, force: true });
 if (bad.length > 0) {
   console.log(`FAILED: ${bad.map((l) => `${l.topology} / ${l.driver}`).join('; ')}`);
   process.exitCode = 1;

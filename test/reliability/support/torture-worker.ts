@@ -112,12 +112,18 @@ for (let tries = 0; ; tries++) {
 process.send!('ready');
 await go;
 
+/** Conflict retries stop too once the deadline has passed (by 30 s): every loop is bounded in time. */
+function pastDeadline(): void {
+  if (args.deadline !== undefined && Date.now() > args.deadline + 30_000) throw new Error('deadline passed while retrying conflicts');
+}
+
 /** One increment of row `id`: read, then versionedUpdate, retried on conflicts. */
 async function increment(id: number): Promise<void> {
   let row: any;
   await retryOnConflict(
     async (attempt) => {
       if (attempt > 1) report.conflicts++;
+      pastDeadline();
       if (!row || !args.continueFromCurrent) [row] = await reader.db.select().from(table).where(eq(table.id, id));
       try {
         const saved = await versionedUpdate(db, table, row, { n: row.n + 1 });
@@ -137,6 +143,7 @@ async function incrementBatch(id: number): Promise<void> {
   await retryOnConflict(
     async (attempt) => {
       if (attempt > 1) report.conflicts++;
+      pastDeadline();
       const rows: any[] = await reader.db.select().from(table).where(inArray(table.id, ids));
       const { updated } = await versionedUpdateMany(db, table, rows.map((row) => ({ target: row, changes: { n: row.n + 1 } })));
       for (const row of rows) {
