@@ -1,7 +1,7 @@
 import type { Table } from 'drizzle-orm';
 import { adapterForTable, checkDatabase } from './adapters.js';
 import { concurrencyConfig } from './config.js';
-import { ConfigurationError, type RowKey } from './errors.js';
+import { ConfigurationError, VersionError, formatKey, type RowKey } from './errors.js';
 import { checksDisabledFor, incrementsDisabledFor } from './scope.js';
 import { tableMeta, type TableMeta } from './table-meta.js';
 import { readKey, readVersion, requireVersion } from './target.js';
@@ -34,8 +34,17 @@ export function metaFor(db: unknown, table: Table): TableMeta {
 /**
  * Reads key and version from `target` and decides whether to check and to increment, from
  * the call's options, the scopes around it and the process configuration.
+ * For an update (`write`, default `'update'`) that would move a version already at the largest
+ * value its column holds (`2147483647` for `integer` / `int`, `2^53 - 1` for bigint and SQLite,
+ * where a JS number stops being exact), a `VersionError` before any SQL: the database would
+ * refuse the bump (`integer out of range`) or store a version no later write could send.
  */
-export function writeRequest(meta: TableMeta, target: unknown, options: WriteOptions = {}): WriteRequest {
+export function writeRequest(
+  meta: TableMeta,
+  target: unknown,
+  options: WriteOptions = {},
+  write: 'update' | 'delete' = 'update',
+): WriteRequest {
   const key = readKey(meta, target);
   const expected = readVersion(meta, target as object, key);
   const config = concurrencyConfig();
@@ -46,7 +55,14 @@ export function writeRequest(meta: TableMeta, target: unknown, options: WriteOpt
   }
   const increment =
     meta.version.kind === 'trigger' || (options.increment !== false && !incrementsDisabledFor(meta.table));
-  const unmatchable = check && expected! > meta.adapter.maxVersion(meta.version.column);
+  const max = meta.adapter.maxVersion(meta.version.column);
+  const unmatchable = check && expected! > max;
+  if (write === 'update' && check && increment && expected === max) {
+    throw new VersionError(
+      `version of "${meta.name}" (${formatKey(key)}) is ${expected}, the largest its column "${meta.version.key}" (${meta.version.column.getSQLType()}) holds: the version cannot move further, so the row cannot be updated with a version check (widen the column)`,
+      expected,
+    );
+  }
   return { key, expected, check, increment, unmatchable };
 }
 
