@@ -1,7 +1,8 @@
-import type { Table } from 'drizzle-orm';
+import type { Column, Table } from 'drizzle-orm';
 import { adapterForTable, checkDatabase } from './adapters.js';
 import { concurrencyConfig } from './config.js';
 import { ConfigurationError, VersionError, formatKey, type RowKey } from './errors.js';
+import { describeValue } from './key-value.js';
 import { checksDisabledFor, incrementsDisabledFor } from './scope.js';
 import { tableMeta, type TableMeta } from './table-meta.js';
 import { readKey, readVersion, requireVersion } from './target.js';
@@ -74,12 +75,13 @@ export interface SplitChanges {
 }
 
 /**
- * Validates `changes` against the table: each key a column, never the version. Keys whose value
- * is `undefined` are left out, as Drizzle's `set()` does.
+ * Validates `changes` against the table: a plain object (not a `Map`, array or class instance),
+ * each key a column, never the version, never a generated column. Keys whose value is
+ * `undefined` are left out, as Drizzle's `set()` does.
  */
 export function splitChanges(meta: TableMeta, changes: unknown): SplitChanges {
-  if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) {
-    throw new ConfigurationError(`changes for "${meta.name}" must be an object of column values, got ${String(changes)}`);
+  if (!isPlainObject(changes)) {
+    throw new ConfigurationError(`changes for "${meta.name}" must be an object of column values (a plain object, not a Map, array or class instance), got ${describeValue(changes)}`);
   }
   const out: SplitChanges = { keys: [], plain: {}, embedded: {} };
   for (const key of Object.keys(changes).sort()) {
@@ -93,11 +95,24 @@ export function splitChanges(meta: TableMeta, changes: unknown): SplitChanges {
     }
     const value = (changes as Record<string, unknown>)[key];
     if (value === undefined) continue;
+    const column = meta.columns[key] as Column & { generatedIdentity?: { type?: string } };
+    if (column.generated !== undefined || column.generatedIdentity?.type === 'always') {
+      throw new ConfigurationError(
+        `changes for "${meta.name}" set "${key}", a generated column (${column.generated ? 'generatedAlwaysAs' : 'generatedAlwaysAsIdentity'}): the database computes it`,
+      );
+    }
     out.keys.push(key);
     if (isSqlValue(value)) out.embedded[key] = value;
     else out.plain[key] = value;
   }
   return out;
+}
+
+/** An object literal (or `Object.create(null)`): what Drizzle's `set()` reads keys from. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Values of the other columns' Drizzle `$onUpdate` functions, for the columns `changes` leaves out. */
