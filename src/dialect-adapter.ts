@@ -79,7 +79,12 @@ export interface IntegerRange {
   max: number;
 }
 
-/** Signed and unsigned range of an integer type of `bits` bits, capped at the safe integers. */
+/**
+ * Signed and unsigned range of an integer type of `bits` bits, capped at the safe integers.
+ * @example
+ * integerBits(16)       // { min: -32768, max: 32767 }
+ * integerBits(32, true) // { min: 0, max: 4294967295 }
+ */
 export function integerBits(bits: number, unsigned = false): IntegerRange {
   const cap = (n: number) => Math.max(Math.min(n, Number.MAX_SAFE_INTEGER), Number.MIN_SAFE_INTEGER);
   return unsigned ? { min: 0, max: cap(2 ** bits - 1) } : { min: cap(-(2 ** (bits - 1))), max: cap(2 ** (bits - 1) - 1) };
