@@ -32,11 +32,22 @@ export function bumpShape(bump: Bump): string {
 }
 
 /**
+ * `(a or b or …)` parenthesised as a balanced tree, `((a or b) or (c or d))`: its depth grows with
+ * the logarithm of the number of terms, so watching a thousand columns stays far inside SQLite's
+ * expression depth limit (1000), which a flat chain of `or` (a left-deep tree) exceeds.
+ */
+function balancedOr(terms: readonly SQL[]): SQL {
+  if (terms.length === 1) return sql`(${terms[0]!})`;
+  const half = Math.ceil(terms.length / 2);
+  return sql`(${balancedOr(terms.slice(0, half))} or ${balancedOr(terms.slice(half))})`;
+}
+
+/**
  * The SQL of the new version.
  * - increment: `v + 1`
  * - timestamp: PostgreSQL/MySQL `greatest(v + 1, $now)`, SQLite `max(v + 1, ?)`
- * - conditional: PostgreSQL `case when (a is distinct from $1 or …) then v + 1 else v end`,
- *   MySQL `not (a <=> ?)`, SQLite `a is not ?`
+ * - conditional: PostgreSQL `case when ((a is distinct from $1) or (b is distinct from $2)) then v + 1 else v end`,
+ *   MySQL `not (a <=> ?)`, SQLite `a is not ?`; the `or`s nested as a balanced tree
  * - none: `v` (an explicit self-assignment, so no `$onUpdate` function moves it)
  */
 export function bumpSql(meta: TableMeta, bump: Bump, newValue: (key: string) => SQL, now: () => SQL): SQL {
@@ -49,11 +60,8 @@ export function bumpSql(meta: TableMeta, bump: Bump, newValue: (key: string) => 
     case 'timestamp':
       return meta.adapter.greatest(sql`${version} + 1`, now());
     case 'conditional': {
-      const changed = sql.join(
-        bump.keys.map((key) => meta.adapter.isDistinct(meta.columns[key]!, newValue(key))),
-        sql` or `,
-      );
-      return sql`case when (${changed}) then ${version} + 1 else ${version} end`;
+      const changed = balancedOr(bump.keys.map((key) => meta.adapter.isDistinct(meta.columns[key]!, newValue(key))));
+      return sql`case when ${changed} then ${version} + 1 else ${version} end`;
     }
   }
 }

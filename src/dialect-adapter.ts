@@ -35,6 +35,11 @@ export interface DialectAdapter {
    * PostgreSQL would reject the comparison itself (`integer out of range`) rather than miss.
    */
   maxVersion(column: Column): number;
+  /**
+   * The values an integer `column` holds, `undefined` for a column that is not an integer type
+   * (`real`, `double`, `numeric`, …). Bounds beyond `Number.MAX_SAFE_INTEGER` are capped there.
+   */
+  integerRange(column: Column): IntegerRange | undefined;
   /** Primary-key columns in declaration order (inline `.primaryKey()` or `primaryKey({ columns })`). */
   primaryKeyColumns(table: Table): Column[];
   /**
@@ -66,6 +71,23 @@ export interface DialectAdapter {
    * dialect has RETURNING, else the number of rows matched. `set` is applied in the order given.
    */
   updateJoined(db: any, table: Table, set: readonly Assignment[], source: SQL, where: SQL): Promise<Record<string, unknown>[] | number>;
+}
+
+/** The smallest and largest value of an integer column, as JS numbers. */
+export interface IntegerRange {
+  min: number;
+  max: number;
+}
+
+/**
+ * Signed and unsigned range of an integer type of `bits` bits, capped at the safe integers.
+ * @example
+ * integerBits(16)       // { min: -32768, max: 32767 }
+ * integerBits(32, true) // { min: 0, max: 4294967295 }
+ */
+export function integerBits(bits: number, unsigned = false): IntegerRange {
+  const cap = (n: number) => Math.max(Math.min(n, Number.MAX_SAFE_INTEGER), Number.MIN_SAFE_INTEGER);
+  return unsigned ? { min: 0, max: cap(2 ** bits - 1) } : { min: cap(-(2 ** (bits - 1))), max: cap(2 ** (bits - 1) - 1) };
 }
 
 /** A derived table of literal rows, as {@link DialectAdapter.valuesTable} builds it. */

@@ -19,11 +19,21 @@ export class ConcurrencyError extends Error {
   }
 }
 
-/** Formats a key as `id=1` or `org_id=2, slug='a'` for messages. */
+/**
+ * Formats a key as `id=1` or `org_id=2, slug='a'` for messages; a `Date` as its ISO text, so two
+ * keys a few milliseconds apart never read the same (`String(date)` drops the milliseconds).
+ * @example
+ * formatKey({ at: new Date(100) }) // 'at=1970-01-01T00:00:00.100Z'
+ */
 export function formatKey(key: RowKey): string {
   return Object.entries(key)
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? `'${v}'` : String(v)}`)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? `'${v}'` : keyPartText(v)}`)
     .join(', ');
+}
+
+function keyPartText(value: unknown): string {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  return String(value);
 }
 
 /**

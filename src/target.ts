@@ -1,18 +1,26 @@
 import { ConfigurationError, VersionError, formatKey, type RowKey } from './errors.js';
+import { describeValue, keyValueProblem, normaliseKeyValue } from './key-value.js';
 import type { TableMeta } from './table-meta.js';
 
-/** The primary-key values of `target`; `ConfigurationError` when one is missing. */
+/**
+ * The primary-key values of `target`. `ConfigurationError` naming table, field and value when
+ * one is missing or is not a value of its column (see `key-value.ts`): such a key never reaches SQL.
+ */
 export function readKey(meta: TableMeta, target: unknown): RowKey {
   if (target === null || typeof target !== 'object') {
-    throw new ConfigurationError(`target for "${meta.name}" must be an object holding its primary key and version, got ${String(target)}`);
+    throw new ConfigurationError(`target for "${meta.name}" must be an object holding its primary key and version, got ${describeValue(target)}`);
   }
   const key: RowKey = {};
-  for (const { key: field } of meta.primaryKey) {
+  for (const { key: field, column } of meta.primaryKey) {
     const value = (target as Record<string, unknown>)[field];
     if (value === undefined || value === null) {
       throw new ConfigurationError(`target for "${meta.name}" has no value for primary key "${field}"`);
     }
-    key[field] = value;
+    const problem = keyValueProblem(meta.adapter, column, value);
+    if (problem !== undefined) {
+      throw new ConfigurationError(`target for "${meta.name}": primary key "${field}" ${problem}, got ${describeValue(value)}`);
+    }
+    key[field] = normaliseKeyValue(value);
   }
   return key;
 }
@@ -37,11 +45,4 @@ export function requireVersion(meta: TableMeta, key: RowKey): never {
     `target for "${meta.name}" (${formatKey(key)}) has no version "${meta.version.key}": read the row first, or configureConcurrency({ versionRequired: false })`,
     undefined,
   );
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'number') return String(value);
-  return typeof value;
 }

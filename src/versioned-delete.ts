@@ -22,7 +22,7 @@ export async function versionedDelete<T extends Table>(
   options?: WriteOptions,
 ): Promise<void> {
   const meta = metaFor(db, table);
-  const request = writeRequest(meta, target, options);
+  const request = writeRequest(meta, target, options, 'delete');
   const prepared = cachedStatement(db as object, table, `d|${request.check ? 1 : 0}`, () =>
     meta.adapter.prepare((db as any).delete(table).where(keyWhere(meta, request.check, placeholderSlot)), statementName()),
   );

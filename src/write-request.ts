@@ -1,7 +1,8 @@
-import type { Table } from 'drizzle-orm';
+import type { Column, Table } from 'drizzle-orm';
 import { adapterForTable, checkDatabase } from './adapters.js';
 import { concurrencyConfig } from './config.js';
-import { ConfigurationError, type RowKey } from './errors.js';
+import { ConfigurationError, VersionError, formatKey, type RowKey } from './errors.js';
+import { describeValue } from './key-value.js';
 import { checksDisabledFor, incrementsDisabledFor } from './scope.js';
 import { tableMeta, type TableMeta } from './table-meta.js';
 import { readKey, readVersion, requireVersion } from './target.js';
@@ -34,8 +35,17 @@ export function metaFor(db: unknown, table: Table): TableMeta {
 /**
  * Reads key and version from `target` and decides whether to check and to increment, from
  * the call's options, the scopes around it and the process configuration.
+ * For an update (`write`, default `'update'`) that would move a version already at the largest
+ * value its column holds (`2147483647` for `integer` / `int`, `2^53 - 1` for bigint and SQLite,
+ * where a JS number stops being exact), a `VersionError` before any SQL: the database would
+ * refuse the bump (`integer out of range`) or store a version no later write could send.
  */
-export function writeRequest(meta: TableMeta, target: unknown, options: WriteOptions = {}): WriteRequest {
+export function writeRequest(
+  meta: TableMeta,
+  target: unknown,
+  options: WriteOptions = {},
+  write: 'update' | 'delete' = 'update',
+): WriteRequest {
   const key = readKey(meta, target);
   const expected = readVersion(meta, target as object, key);
   const config = concurrencyConfig();
@@ -46,7 +56,14 @@ export function writeRequest(meta: TableMeta, target: unknown, options: WriteOpt
   }
   const increment =
     meta.version.kind === 'trigger' || (options.increment !== false && !incrementsDisabledFor(meta.table));
-  const unmatchable = check && expected! > meta.adapter.maxVersion(meta.version.column);
+  const max = meta.adapter.maxVersion(meta.version.column);
+  const unmatchable = check && expected! > max;
+  if (write === 'update' && check && increment && expected === max) {
+    throw new VersionError(
+      `version of "${meta.name}" (${formatKey(key)}) is ${expected}, the largest its column "${meta.version.key}" (${meta.version.column.getSQLType()}) holds: the version cannot move further, so the row cannot be updated with a version check (widen the column)`,
+      expected,
+    );
+  }
   return { key, expected, check, increment, unmatchable };
 }
 
@@ -58,12 +75,13 @@ export interface SplitChanges {
 }
 
 /**
- * Validates `changes` against the table: each key a column, never the version. Keys whose value
- * is `undefined` are left out, as Drizzle's `set()` does.
+ * Validates `changes` against the table: a plain object (not a `Map`, array or class instance),
+ * each key a column, never the version, never a generated column. Keys whose value is
+ * `undefined` are left out, as Drizzle's `set()` does.
  */
 export function splitChanges(meta: TableMeta, changes: unknown): SplitChanges {
-  if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) {
-    throw new ConfigurationError(`changes for "${meta.name}" must be an object of column values, got ${String(changes)}`);
+  if (!isPlainObject(changes)) {
+    throw new ConfigurationError(`changes for "${meta.name}" must be an object of column values (a plain object, not a Map, array or class instance), got ${describeValue(changes)}`);
   }
   const out: SplitChanges = { keys: [], plain: {}, embedded: {} };
   for (const key of Object.keys(changes).sort()) {
@@ -77,11 +95,24 @@ export function splitChanges(meta: TableMeta, changes: unknown): SplitChanges {
     }
     const value = (changes as Record<string, unknown>)[key];
     if (value === undefined) continue;
+    const column = meta.columns[key] as Column & { generatedIdentity?: { type?: string } };
+    if (column.generated !== undefined || column.generatedIdentity?.type === 'always') {
+      throw new ConfigurationError(
+        `changes for "${meta.name}" set "${key}", a generated column (${column.generated ? 'generatedAlwaysAs' : 'generatedAlwaysAsIdentity'}): the database computes it`,
+      );
+    }
     out.keys.push(key);
     if (isSqlValue(value)) out.embedded[key] = value;
     else out.plain[key] = value;
   }
   return out;
+}
+
+/** An object literal (or `Object.create(null)`): what Drizzle's `set()` reads keys from. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Values of the other columns' Drizzle `$onUpdate` functions, for the columns `changes` leaves out. */

@@ -1,4 +1,4 @@
-import { eq, getTableName } from 'drizzle-orm';
+import { eq, getTableName, sql } from 'drizzle-orm';
 import * as my from 'drizzle-orm/mysql-core';
 import * as pgc from 'drizzle-orm/pg-core';
 import * as lite from 'drizzle-orm/sqlite-core';
@@ -18,7 +18,7 @@ import * as myv from '../src/mysql/index.js';
 import * as pgv from '../src/pg/index.js';
 import * as litev from '../src/sqlite/index.js';
 import { triggerSpecFor } from '../src/trigger-spec.js';
-import { rejects } from './support/assert-rejects.js';
+import { rejects, throwsError } from './support/assert-rejects.js';
 import { databaseSuites } from './support/suite.js';
 
 const kit = createRequire(import.meta.url)('drizzle-kit/api') as typeof DrizzleKitApi;
@@ -65,13 +65,78 @@ meta('bad checkFields / ignoreFields are ConfigurationErrors naming table and ke
 
 meta('applyConcurrencyCheck: refuses non-integer columns, unknown keys and a second version', () => {
   const users = pgc.pgTable('ext_users', { id: pgc.integer().primaryKey(), email: pgc.text(), rev: pgc.integer().notNull().default(1) });
-  assert.throws(() => applyConcurrencyCheck(users, 'email'), /"ext_users"."email" is a PgText, not an integer column/);
+  assert.throws(() => applyConcurrencyCheck(users, 'email'), /"ext_users"."email" is a text column \(PgText\), not an integer column/);
   assert.throws(() => applyConcurrencyCheck(users, 'missing'), /"ext_users" has no column key "missing"/);
   applyConcurrencyCheck(users, 'rev');
   applyConcurrencyCheck(users, 'rev');
   assert.throws(() => applyConcurrencyCheck(users, 'rev', 'timestamp'), /already has the integer version column "rev"/);
   assert.throws(() => applyConcurrencyCheck(users, 'id'), (e: Error) => e instanceof ConfigurationError);
   assert.is(getVersionColumn(users)!.key, 'rev');
+});
+
+meta('applyConcurrencyCheck refuses float, narrow and nullable columns and a default that is not a positive integer (all dialects)', () => {
+  const refused = (table: any, key: string, message: RegExp, kind?: any) =>
+    throwsError(() => applyConcurrencyCheck(table, key, kind), ConfigurationError, message);
+  const p = pgc.pgTable('ext_p', {
+    id: pgc.integer().primaryKey(),
+    real: pgc.real().notNull().default(1),
+    dbl: pgc.doublePrecision().notNull().default(1),
+    num: pgc.numeric({ mode: 'number' }).notNull().default(1),
+    small: pgc.smallint().notNull().default(1),
+    int: pgc.integer().notNull().default(1),
+    zero: pgc.integer().notNull().default(0),
+    none: pgc.integer().notNull(),
+    expr: pgc.integer().notNull().default(sql`1`),
+    nullable: pgc.integer().default(1),
+    big: pgc.bigint({ mode: 'number' }).notNull().default(1),
+  });
+  refused(p, 'real', /applyConcurrencyCheck\("ext_p", "real"\): "ext_p"."real" is a real column \(PgReal\), not an integer column/);
+  refused(p, 'dbl', /"ext_p"."dbl" is a double precision column/);
+  refused(p, 'num', /"ext_p"."num" is a numeric column/);
+  refused(p, 'small', /"ext_p"."small" is a smallint column, which holds at most 32767: a version needs at least a 32-bit integer/);
+  refused(p, 'int', /holds at most 2147483647: a timestamp version needs a 64-bit integer/, 'timestamp');
+  refused(p, 'zero', /"ext_p"."zero" has the default 0: a version column needs a positive integer default/);
+  refused(p, 'none', /"ext_p"."none" has no default: a version column needs a positive integer default/);
+  refused(p, 'expr', /"ext_p"."expr" has the default of an SQL expression/);
+  refused(p, 'nullable', /"ext_p"."nullable" is nullable/);
+  refused(p, 'int', /kind must be one of integer, timestamp, trigger, conditional, got bogus/, 'bogus');
+  assert.is(getVersionColumn(p), undefined);
+  applyConcurrencyCheck(p, 'big', 'timestamp');
+  assert.is(getVersionColumn(p)!.key, 'big');
+
+  const m = my.mysqlTable('ext_m', {
+    id: my.int().primaryKey(),
+    tiny: my.tinyint().notNull().default(1),
+    small: my.smallint({ unsigned: true }).notNull().default(1),
+    medium: my.mediumint({ unsigned: true }).notNull().default(1),
+    dbl: my.double().notNull().default(1),
+    flt: my.float().notNull().default(1),
+    real: my.real().notNull().default(1),
+    dec: my.decimal({ mode: 'number' }).notNull().default(1),
+    zero: my.int().notNull().default(0),
+    uint: my.int({ unsigned: true }).notNull().default(1),
+  });
+  refused(m, 'tiny', /"ext_m"."tiny" is a tinyint column, which holds at most 127/);
+  refused(m, 'small', /"ext_m"."small" is a smallint unsigned column, which holds at most 65535/);
+  refused(m, 'medium', /"ext_m"."medium" is a mediumint unsigned column, which holds at most 16777215/);
+  refused(m, 'dbl', /"ext_m"."dbl" is a double column \(MySqlDouble\), not an integer column/);
+  refused(m, 'flt', /"ext_m"."flt" is a float column/);
+  refused(m, 'real', /"ext_m"."real" is a real column/);
+  refused(m, 'dec', /"ext_m"."dec" is a decimal column/);
+  refused(m, 'zero', /"ext_m"."zero" has the default 0/);
+  applyConcurrencyCheck(m, 'uint');
+
+  const l = lite.sqliteTable('ext_l', {
+    id: lite.integer().primaryKey(),
+    real: lite.real().notNull().default(1),
+    num: lite.numeric({ mode: 'number' }).notNull().default(1),
+    none: lite.integer().notNull(),
+    rev: lite.integer().notNull().default(1),
+  });
+  refused(l, 'real', /"ext_l"."real" is a real column \(SQLiteReal\), not an integer column/);
+  refused(l, 'num', /"ext_l"."num" is a numeric column/);
+  refused(l, 'none', /"ext_l"."none" has no default/);
+  applyConcurrencyCheck(l, 'rev', 'timestamp');
 });
 
 meta('triggerSpecFor applies the casing option to columns named by their key', () => {

@@ -1,5 +1,5 @@
 import type { RecordModifiedError, RowKey } from '../errors.js';
-import { diffRecords, type FieldDiff } from './diff-records.js';
+import { diffRecords, opaqueText, type FieldDiff } from './diff-records.js';
 import { versionETag } from './etag.js';
 import { isVersion } from './version-text.js';
 
@@ -72,7 +72,8 @@ export function conflictBody(error: RecordModifiedError, options: ConflictBodyOp
  * Status: `status` (default 409; pass 412 for a failed `If-Match`), but always 410 Gone for a
  * `RecordDeletedError` (no current row, no `ETag`). `diff` compares `mine` (what the client
  * submitted; the error only knows the stored row) with `current`, version left out; without
- * `mine` it is `[]`. Bigint values are sent as decimal strings.
+ * `mine` it is `[]`. Bigint values are sent as decimal strings; Drizzle `sql` values and columns
+ * in `mine` are left out of the diff (and would be sent as `"[sql]"` / `"[column \"name\"]"`).
  * @example
  * try { return c.json(await versionedUpdate(db, products, { id, version }, changes)) }
  * catch (e) { if (e instanceof RecordModifiedError) return conflictResponse(e, { status: 412, mine: changes }); throw e }
@@ -84,8 +85,25 @@ export function conflictResponse(error: RecordModifiedError, options: ConflictRe
   headers.set('content-type', 'application/json');
   if (body.currentVersion !== null) headers.set('etag', versionETag(body.currentVersion));
   const status = body.reason === 'deleted' ? 410 : (options.status ?? 409);
-  return new Response(JSON.stringify(body, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)), {
-    status,
-    headers,
-  });
+  return new Response(JSON.stringify(jsonSafe(body, [])), { status, headers });
+}
+
+/**
+ * `value` ready for `JSON.stringify`: bigints as decimal text; Drizzle SQL, columns and circular
+ * references as a short text (`[sql]`, `[column "balance"]`, `[circular]`) instead of a stack
+ * overflow or a TypeError.
+ */
+function jsonSafe(value: unknown, ancestors: object[]): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value === null || typeof value !== 'object') return value;
+  const opaque = opaqueText(value);
+  if (opaque !== undefined) return opaque;
+  if (ancestors.includes(value)) return '[circular]';
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return jsonSafe(toJSON.call(value), ancestors);
+  const inner = [...ancestors, value];
+  if (Array.isArray(value)) return value.map((item) => jsonSafe(item, inner));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = jsonSafe(v, inner);
+  return out;
 }

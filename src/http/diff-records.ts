@@ -1,4 +1,5 @@
-import { is, Table } from 'drizzle-orm';
+import { is, Column, Table } from 'drizzle-orm';
+import { isSqlValue } from '../update-statement.js';
 import { getVersionColumn } from '../version-column.js';
 
 /** One field whose submitted value differs from the stored one. */
@@ -30,6 +31,9 @@ export interface DiffOptions {
  * string, as it arrives in JSON), arrays and objects deeply with key order ignored, bigints by
  * their decimal text, bytes by content, `NaN` equal to `NaN`.
  * With `current` `null` or `undefined` (the row is gone) there is nothing to compare: `[]`.
+ * A field whose `mine` value is Drizzle `sql` or a column (a value the database computes, such as
+ * `sql\`balance - 10\``) is left out: there is no JS value to compare. Such a value nested
+ * deeper, or an object referring to itself, never equals anything and never overflows the stack.
  * @example
  * diffRecords({ name: 'Lamp', priceCents: 2200, version: 1 }, { id: 7, name: 'Lamp', priceCents: 2500, version: 2 })
  * // [{ field: 'priceCents', mine: 2200, current: 2500 }]
@@ -43,7 +47,7 @@ export function diffRecords(mine: object, current: object | null | undefined, op
   const stored = current as Record<string, unknown>;
   const out: FieldDiff[] = [];
   for (const [field, value] of Object.entries(mine)) {
-    if (value === undefined || skip.has(field)) continue;
+    if (value === undefined || skip.has(field) || isSqlValue(value)) continue;
     if (!sameValue(value, stored[field])) out.push({ field, mine: value, current: stored[field] });
   }
   return out;
@@ -62,21 +66,41 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return equal(jsonish(a), jsonish(b));
 }
 
-/** The value as JSON would see it: dates as ISO text (`toJSON`), bigints as decimal text, bytes as arrays. */
-function jsonish(value: unknown): unknown {
+/** Stands for a value with no JS counterpart (SQL, a column, a cycle): equal to nothing, itself included. */
+const OPAQUE: unique symbol = Symbol('opaque');
+
+/**
+ * A short text for a value JSON cannot carry: Drizzle SQL, a column, a circular reference.
+ * @example
+ * opaqueText(sql`now()`) // '[sql]';  opaqueText(accounts.balance) // '[column "balance"]'
+ */
+export function opaqueText(value: unknown): string | undefined {
+  if (is(value, Column)) return `[column "${value.name}"]`;
+  if (isSqlValue(value)) return '[sql]';
+  return undefined;
+}
+
+/**
+ * The value as JSON would see it: dates as ISO text (`toJSON`), bigints as decimal text, bytes as
+ * arrays; Drizzle SQL, columns and cycles as {@link OPAQUE}.
+ */
+function jsonish(value: unknown, ancestors: object[] = []): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value === null || typeof value !== 'object') return value;
+  if (isSqlValue(value) || ancestors.includes(value)) return OPAQUE;
   if (ArrayBuffer.isView(value)) return Array.from(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
   if (value instanceof ArrayBuffer) return Array.from(new Uint8Array(value));
+  const inner = [...ancestors, value];
   const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === 'function') return jsonish(toJSON.call(value));
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : jsonish(item)));
+  if (typeof toJSON === 'function') return jsonish(toJSON.call(value), inner);
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : jsonish(item, inner)));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = jsonish(v);
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = jsonish(v, inner);
   return out;
 }
 
 function equal(a: unknown, b: unknown): boolean {
+  if (a === OPAQUE || b === OPAQUE) return false;
   if (a === b) return true;
   if (typeof a === 'number' && typeof b === 'number') return Number.isNaN(a) && Number.isNaN(b);
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;

@@ -40,7 +40,7 @@ export function parseIfMatch(header: IfMatchHeader): number | '*' | undefined {
   if (header === null || header === undefined) return undefined;
   const text = typeof header === 'string' ? header : Array.isArray(header) ? header.join(', ') : undefined;
   if (text === undefined) throw new VersionError(`If-Match must be a string, got ${describe(header)}`, header);
-  const trimmed = text.replace(/^[ \t]+|[ \t]+$/g, '');
+  const trimmed = trimWhitespace(text);
   if (trimmed === '') return undefined;
   if (trimmed === '*') return '*';
   const tags = scanTags(trimmed, text);
@@ -85,6 +85,16 @@ export function requireIfMatch(header: IfMatchHeader): number {
     throw new PreconditionRequiredError('If-Match: * names no version: send the ETag you read (GET the resource first)', header);
   }
   return parsed;
+}
+
+/** `text` without leading and trailing spaces and tabs (RFC 9110 OWS), in one pass from each end. */
+function trimWhitespace(text: string): string {
+  const ows = (ch: string | undefined) => ch === ' ' || ch === '\t';
+  let start = 0;
+  let end = text.length;
+  while (start < end && ows(text[start])) start++;
+  while (end > start && ows(text[end - 1])) end--;
+  return text.slice(start, end);
 }
 
 interface Tag {

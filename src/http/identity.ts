@@ -1,6 +1,7 @@
 import type { Table } from 'drizzle-orm';
 import { ConfigurationError, VersionError } from '../errors.js';
 import { tableMeta, type TableMeta } from '../table-meta.js';
+import { keyValueProblem } from '../key-value.js';
 import { readKey } from '../target.js';
 import type { TargetOf } from '../versioned-update.js';
 import { decodeKeyValue, encodeKeyValue, expectedText } from './key-codec.js';
@@ -15,7 +16,8 @@ import { describe, isVersion, parseVersionText } from './version-text.js';
  * An identity is not signed: it says which row and which version the client saw, not who may write
  * it (authorise the key as for any other request; use {@link createVersionSigner} to make the
  * version tamper-evident).
- * Throws `ConfigurationError` for a table without version column or a key missing from `row`, and
+ * Throws `ConfigurationError` for a table without version column, a key missing from `row`, not
+ * a value of its column or holding a NUL character, and
  * `VersionError` when `row` holds no usable version.
  * @example
  * identity(products, { id: 7, name: 'Lamp', version: 3 })       // '7,3'
@@ -33,6 +35,9 @@ export function identity<T extends Table>(table: T, row: TargetOf<T>): string {
   }
   const parts = meta.primaryKey.map(({ key: field, column }) => {
     const text = encodeKeyValue(meta.name, field, column, key[field]);
+    if (text.includes('\u0000')) {
+      throw new ConfigurationError(`identity of "${meta.name}": primary key "${field}" holds a NUL character, which identities never carry`);
+    }
     if (/\p{Surrogate}/u.test(text)) {
       throw new ConfigurationError(`identity of "${meta.name}": primary key "${field}" holds a lone UTF-16 surrogate, which cannot be encoded`);
     }
@@ -47,7 +52,9 @@ export function identity<T extends Table>(table: T, row: TargetOf<T>): string {
  * Anything else is a `VersionError` (never a target that could update another row): not a
  * string, the wrong number of parts, a version that is not a positive integer in plain decimal,
  * a key part that is not the canonical text of a value of its column (`"1.5"`, `""`, `"abc"`,
- * `"01"`, `"+1"`, `"1e3"` for an integer key) or not percent-encoded as `identity()` writes it.
+ * `"01"`, `"+1"`, `"1e3"` for an integer key) or not percent-encoded as `identity()` writes it,
+ * a value the column cannot hold (`2147483648` for `integer`, `40000` for `smallint`, `-1` for
+ * `int unsigned`, `x` for `uuid`), or a NUL character (`%00`) anywhere in a key.
  * @example
  * const target = parseIdentity(products, form.get('identity'))   // { id: 7, version: 3 }
  * await versionedUpdate(db, products, target, { name: form.get('name') })
@@ -74,10 +81,13 @@ export function parseIdentity<T extends Table>(table: T, text: unknown): TargetO
     if (encodeURIComponent(decoded) !== part) {
       throw bad(meta, text, `key "${field}" is not percent-encoded as identity() writes it: ${describe(part)}`);
     }
+    if (decoded.includes('\u0000')) throw bad(meta, text, `key "${field}" holds a NUL character, which identities never carry`);
     const value = decodeKeyValue(meta.name, field, column, decoded);
     if (value === undefined) {
       throw bad(meta, text, `key "${field}" must be ${expectedText(meta.name, field, column)}, got ${describe(decoded)}`);
     }
+    const problem = keyValueProblem(meta.adapter, column, value);
+    if (problem !== undefined) throw bad(meta, text, `key "${field}" ${problem}, got ${describe(decoded)}`);
     target[field] = value;
   });
   const versionText = parts[expected - 1]!;

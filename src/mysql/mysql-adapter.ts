@@ -1,6 +1,6 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { MySqlDatabase, MySqlTable, getTableConfig } from 'drizzle-orm/mysql-core';
-import type { DialectAdapter } from '../dialect-adapter.js';
+import { integerBits, type DialectAdapter, type IntegerRange } from '../dialect-adapter.js';
 
 /**
  * Rows an update matched. mysql2 turns the `FOUND_ROWS` client flag on by default, so
@@ -12,6 +12,18 @@ function mysqlAffectedRows(result: any): number {
   const n = header?.affectedRows;
   if (typeof n !== 'number') throw new TypeError('the MySQL driver gave no affectedRows');
   return n;
+}
+
+const MYSQL_INTEGER_BITS: Record<string, number> = { tinyint: 8, smallint: 16, mediumint: 24, int: 32, bigint: 64 };
+
+/** Range of `int`, `int unsigned`, `tinyint`, … (`serial` is `bigint unsigned`); `undefined` for other types. */
+function mysqlIntegerRange(column: Column): IntegerRange | undefined {
+  if (column.dataType !== 'number') return undefined;
+  const type = column.getSQLType();
+  if (type === 'serial') return { min: 1, max: Number.MAX_SAFE_INTEGER };
+  const [base = '', unsigned] = type.split(' ');
+  const bits = MYSQL_INTEGER_BITS[base];
+  return bits === undefined ? undefined : integerBits(bits, unsigned === 'unsigned');
 }
 
 /**
@@ -28,7 +40,8 @@ export const mysqlAdapter: DialectAdapter = {
   ownsTable: (table: Table) => is(table, MySqlTable),
   ownsDatabase: (db: unknown) => is(db, MySqlDatabase),
   // Comparing with a value the column cannot hold simply matches nothing here.
-  maxVersion: () => Number.MAX_SAFE_INTEGER,
+  maxVersion: (column: Column) => mysqlIntegerRange(column)?.max ?? Number.MAX_SAFE_INTEGER,
+  integerRange: mysqlIntegerRange,
   primaryKeyColumns(table) {
     const config = getTableConfig(table as MySqlTable);
     const composite = config.primaryKeys[0];

@@ -1,7 +1,7 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { PgDatabase, PgTable, getTableConfig } from 'drizzle-orm/pg-core';
 import { PostgresJsSession } from 'drizzle-orm/postgres-js/session';
-import { valuesRows, type DialectAdapter } from '../dialect-adapter.js';
+import { integerBits, valuesRows, type DialectAdapter, type IntegerRange } from '../dialect-adapter.js';
 
 /** Row count of a PostgreSQL driver result: postgres.js `count`, node-postgres `rowCount`, PGlite `affectedRows`. */
 function pgAffectedRows(result: any): number {
@@ -24,7 +24,14 @@ function pgStatementName(session: unknown, name: string): string | undefined {
   return is(session, PostgresJsSession) ? name : undefined;
 }
 
-const PG_INTEGER_MAX: Record<string, number> = { integer: 2_147_483_647, smallint: 32_767 };
+const PG_INTEGERS: Record<string, IntegerRange> = {
+  smallint: integerBits(16),
+  smallserial: { min: 1, max: integerBits(16).max },
+  integer: integerBits(32),
+  serial: { min: 1, max: integerBits(32).max },
+  bigint: integerBits(64),
+  bigserial: { min: 1, max: integerBits(64).max },
+};
 
 /**
  * PostgreSQL: `RETURNING`, `IS DISTINCT FROM`, `GREATEST`, `FOR UPDATE`; drivers postgres.js,
@@ -39,7 +46,8 @@ export const pgAdapter: DialectAdapter = {
   maxParameters: 65_534,
   ownsTable: (table: Table) => is(table, PgTable),
   ownsDatabase: (db: unknown) => is(db, PgDatabase),
-  maxVersion: (column: Column) => PG_INTEGER_MAX[column.getSQLType()] ?? Number.MAX_SAFE_INTEGER,
+  maxVersion: (column: Column) => PG_INTEGERS[column.getSQLType()]?.max ?? Number.MAX_SAFE_INTEGER,
+  integerRange: (column: Column) => (column.dataType === 'number' ? PG_INTEGERS[column.getSQLType()] : undefined),
   primaryKeyColumns(table) {
     const config = getTableConfig(table as PgTable);
     const composite = config.primaryKeys[0];

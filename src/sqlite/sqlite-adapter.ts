@@ -1,6 +1,6 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { BaseSQLiteDatabase, SQLiteTable, getTableConfig } from 'drizzle-orm/sqlite-core';
-import { valuesRows, type DialectAdapter } from '../dialect-adapter.js';
+import { integerBits, valuesRows, type DialectAdapter } from '../dialect-adapter.js';
 
 /** Row count of a SQLite driver result: libSQL `rowsAffected`, better-sqlite3 `changes`. */
 function sqliteAffectedRows(result: any): number {
@@ -24,6 +24,9 @@ export const sqliteAdapter: DialectAdapter = {
   ownsDatabase: (db: unknown) => is(db, BaseSQLiteDatabase),
   // Comparing with a value the column cannot hold simply matches nothing here.
   maxVersion: () => Number.MAX_SAFE_INTEGER,
+  // `integer` is 64-bit; an `integer({ mode: 'timestamp' | 'boolean' })` reads as a date or boolean.
+  integerRange: (column: Column) =>
+    column.dataType === 'number' && column.getSQLType() === 'integer' ? integerBits(64) : undefined,
   primaryKeyColumns(table) {
     const config = getTableConfig(table as SQLiteTable);
     const composite = config.primaryKeys[0];

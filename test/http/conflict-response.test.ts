@@ -1,4 +1,5 @@
 import { createClient } from '@libsql/client';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -139,6 +140,19 @@ test('hand-made errors: bigints sent as text, no versionKey falls back to "versi
   const oddRes = conflictResponse(odd);
   assert.is(oddRes.headers.get('etag'), null);
   assert.is(((await oddRes.json()) as any).currentVersion, null);
+});
+
+test('sql values and columns in mine still give a JSON response; the diff leaves them out', async () => {
+  const error = await staleWrite();
+  const mine = { balance: sql`${t.accounts.balance} - 10`, owner: t.accounts.note, note: 'mine' };
+  const response = conflictResponse(error, { mine });
+  assert.is(response.status, 409);
+  const body = await response.json();
+  assert.equal(body.diff, [{ field: 'note', mine: 'mine', current: null }]);
+  const cyclic: Record<string, unknown> = { tag: sql`1`, col: t.accounts.id };
+  cyclic['self'] = cyclic;
+  const nested = await conflictResponse(error, { mine: { note: cyclic } }).json();
+  assert.equal(nested.diff, [{ field: 'note', mine: { tag: '[sql]', col: '[column "id"]', self: '[circular]' }, current: null }]);
 });
 
 test.run();

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -81,6 +82,17 @@ test('no coercion: a number is not its string, null is not undefined, 0 is not f
 test('a row that is gone leaves nothing to compare', () => {
   assert.equal(diffRecords({ balance: 1 }, null), []);
   assert.equal(diffRecords({ balance: 1 }, undefined), []);
+});
+
+test('sql values and columns in mine are left out; nested ones and cycles never overflow the stack', () => {
+  const current = { id: 1, owner: 'alice', balance: 100, note: 'n', version: 2 };
+  const mine = { balance: sql`${t.accounts.balance} - 10`, owner: t.accounts.owner, note: 'm', version: 1 };
+  assert.equal(diffRecords(mine, current), [{ field: 'note', mine: 'm', current: 'n' }]);
+  const nested = { note: { set: sql`now()` } };
+  assert.equal(diffRecords(nested, current).map((d) => d.field), ['note']);
+  const cyclic: Record<string, unknown> = { a: 1 };
+  cyclic['self'] = cyclic;
+  assert.equal(diffRecords({ note: cyclic }, { note: cyclic }).map((d) => d.field), ['note']);
 });
 
 test.run();

@@ -102,4 +102,13 @@ test('requireIfMatch: the version, 428 when absent or "*", 400 (VersionError) wh
   }
 });
 
+test('64 KB hostile headers of spaces and tabs are answered correctly', () => {
+  const pad = ' \t'.repeat(32 * 1024);
+  throwsError(() => parseIfMatch(`"3"${pad}x`), VersionError, /expected "," between entity tags/);
+  throwsError(() => parseIfMatch(`${pad}x`), VersionError, /expected a quoted entity tag/);
+  assert.is(parseIfMatch(`${pad}"3"${pad}`), 3);
+  assert.is(parseIfMatch(pad), undefined);
+  assert.is(parseIfMatch(`${pad}*${pad}`), '*');
+});
+
 test.run();

@@ -1,8 +1,12 @@
+import * as my from 'drizzle-orm/mysql-core';
+import * as pgc from 'drizzle-orm/pg-core';
 import { blob, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigurationError, VersionError, identity, parseIdentity } from '../../src/index.js';
+import * as myv from '../../src/mysql/index.js';
+import * as pgv from '../../src/pg/index.js';
 import { integerVersion } from '../../src/sqlite/index.js';
 import { testSchema } from '../support/schema.js';
 import { throwsError } from '../support/assert-rejects.js';
@@ -126,11 +130,57 @@ test('identity() refuses rows it could not round-trip', () => {
     throwsError(() => identity(t.accounts, { id: 1, version } as any), VersionError);
   }
   throwsError(() => identity(t.accounts, { version: 1 }), ConfigurationError, /has no value for primary key "id"/);
-  throwsError(() => identity(t.accounts, { id: '7', version: 1 } as any), ConfigurationError, /primary key "id" must hold a safe integer/);
-  throwsError(() => identity(t.accounts, { id: 1.5, version: 1 }), ConfigurationError, /must hold a safe integer/);
+  throwsError(() => identity(t.accounts, { id: '7', version: 1 } as any), ConfigurationError, /primary key "id" must be an integer from -?\d+ to \d+ \(integer column\), got "7"/);
+  throwsError(() => identity(t.accounts, { id: 1.5, version: 1 }), ConfigurationError, /primary key "id" must be an integer .* got 1.5/);
   throwsError(() => identity(tags, { postId: 1, tag: 'a\uD800', version: 1 }), ConfigurationError, /lone UTF-16 surrogate/);
   throwsError(() => identity(t.notes as any, { id: 1, version: 1 }), ConfigurationError, /"dc_notes" has no version column/);
   throwsError(() => parseIdentity(t.notes as any, '1,1'), ConfigurationError, /"dc_notes" has no version column/);
+});
+
+
+test('parseIdentity refuses key values the column cannot hold, naming the field (all dialects)', () => {
+  const pgKeys = pgc.pgTable('http_pg_keys', {
+    n: pgc.integer().notNull(),
+    s: pgc.smallint().notNull(),
+    u: pgc.uuid().notNull(),
+    label: pgc.text().notNull(),
+    version: pgv.integerVersion(),
+  }, (x) => [pgc.primaryKey({ columns: [x.n, x.s, x.u, x.label] })]);
+  const uuid = '6f1c1a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
+  assert.equal(parseIdentity(pgKeys, `2147483647,-32768,${uuid},a,1`), { n: 2147483647, s: -32768, u: uuid, label: 'a', version: 1 });
+  const pgBad: [string, RegExp][] = [
+    [`2147483648,1,${uuid},a,1`, /key "n" must be an integer from -2147483648 to 2147483647 \(integer column\), got "2147483648"/],
+    [`-2147483649,1,${uuid},a,1`, /key "n" must be an integer from -2147483648/],
+    [`1,40000,${uuid},a,1`, /key "s" must be an integer from -32768 to 32767 \(smallint column\), got "40000"/],
+    ['1,1,x,a,1', /key "u" must be a uuid \(uuid column\), got "x"/],
+    [`1,1,${uuid},a%00b,1`, /key "label" holds a NUL character/],
+  ];
+  for (const [input, message] of pgBad) {
+    const error = throwsError(() => parseIdentity(pgKeys, input), VersionError, message);
+    assert.match(error.message, /for "http_pg_keys": /);
+    assert.is((error as VersionError).value, input);
+  }
+  const myKeys = my.mysqlTable('http_my_keys', {
+    i: my.int().notNull(),
+    u: my.int({ unsigned: true }).notNull(),
+    t: my.tinyint().notNull(),
+    su: my.smallint({ unsigned: true }).notNull(),
+    m: my.mediumint().notNull(),
+    version: myv.integerVersion(),
+  }, (x) => [my.primaryKey({ columns: [x.i, x.u, x.t, x.su, x.m] })]);
+  assert.equal(parseIdentity(myKeys, '-2147483648,4294967295,-128,65535,8388607,1'), { i: -2147483648, u: 4294967295, t: -128, su: 65535, m: 8388607, version: 1 });
+  const myBad: [string, RegExp][] = [
+    ['2147483648,0,0,0,0,1', /key "i" must be an integer from -2147483648 to 2147483647 \(int column\)/],
+    ['0,-1,0,0,0,1', /key "u" must be an integer from 0 to 4294967295 \(int unsigned column\), got "-1"/],
+    ['0,4294967296,0,0,0,1', /key "u" must be an integer from 0 to 4294967295/],
+    ['0,0,128,0,0,1', /key "t" must be an integer from -128 to 127 \(tinyint column\)/],
+    ['0,0,0,65536,0,1', /key "su" must be an integer from 0 to 65535 \(smallint unsigned column\)/],
+    ['0,0,0,0,8388608,1', /key "m" must be an integer from -8388608 to 8388607 \(mediumint column\)/],
+  ];
+  for (const [input, message] of myBad) throwsError(() => parseIdentity(myKeys, input), VersionError, message);
+  throwsError(() => parseIdentity(t.accounts, '9007199254740992,1'), VersionError, /key "id" must be an integer/);
+  throwsError(() => parseIdentity(tags, '1,%00,1'), VersionError, /key "tag" holds a NUL character/);
+  throwsError(() => identity(tags, { postId: 1, tag: 'a\u0000', version: 1 }), ConfigurationError, /primary key "tag" holds a NUL character/);
 });
 
 test.run();
