@@ -1,5 +1,5 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
-import { PgDatabase, PgTable, getTableConfig } from 'drizzle-orm/pg-core';
+import { PgDatabase, PgTable, PgTransaction, getTableConfig } from 'drizzle-orm/pg-core';
 import { valuesRows, type DialectAdapter } from '../dialect-adapter.js';
 
 /** Row count of a PostgreSQL driver result: postgres.js `count`, node-postgres `rowCount`, PGlite `affectedRows`. */
@@ -21,9 +21,13 @@ export const pgAdapter: DialectAdapter = {
   assignmentsSeeEarlierValues: false,
   affectedRowsMayMissUnchanged: false,
   supportsSelectForUpdate: true,
+  conflictReadMustLock: false,
   maxParameters: 65_534,
   ownsTable: (table: Table) => is(table, PgTable),
   ownsDatabase: (db: unknown) => is(db, PgDatabase),
+  isTransaction: (db: unknown) => is(db, PgTransaction),
+  // serialization_failure, deadlock_detected (SQLSTATE, as every PostgreSQL driver reports it in `code`).
+  isTransientError: (error: any) => error.code === '40001' || error.code === '40P01',
   maxVersion: (column: Column) => PG_INTEGER_MAX[column.getSQLType()] ?? Number.MAX_SAFE_INTEGER,
   primaryKeyColumns(table) {
     const config = getTableConfig(table as PgTable);
