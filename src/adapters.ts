@@ -14,7 +14,11 @@ export function adapterForTable(table: Table): DialectAdapter {
   return adapter;
 }
 
-/** Every dialect's adapter, for questions that do not start from a table (error classification). */
+/**
+ * Every dialect's adapter, for questions that do not start from a table (error classification).
+ * @example
+ * allAdapters.some((a) => a.isTransientError(error))
+ */
 export const allAdapters: readonly DialectAdapter[] = adapters;
 
 /**

@@ -10,7 +10,7 @@ import { allAdapters } from './adapters.js';
  * answered from `error.current`, see `retryOnConflict`.
  * @example
  * try { await versionedUpdate(db, accounts, row, { balance: 0 }) }
- * catch (e) { if (isTransientError(e)) return retryLater() ; throw e }
+ * catch (e) { if (isTransientError(e)) return retryLater(); throw e }
  */
 export function isTransientError(error: unknown): boolean {
   const seen = new Set<unknown>();

@@ -11,6 +11,11 @@ import type { TableMeta } from './table-meta.js';
  * (a dropped connection), the error of `fn` is thrown, never the rollback's.
  *
  * MySQL: `begin; update …; select … for update; commit`
+ * @example
+ * const row = await inWriteTransaction(db, meta, async (tx) => {
+ *   await runUpdate(tx, meta, shape, {}, values)
+ *   return readRow(tx, meta, key)
+ * })
  */
 export async function inWriteTransaction<R>(db: any, meta: TableMeta, fn: (db: any) => Promise<R>): Promise<R> {
   if (meta.adapter.supportsReturning || meta.adapter.isTransaction(db)) return fn(db);
