@@ -24,7 +24,13 @@ export function cachedStatement<T>(db: object, table: Table, shape: string, buil
 const prefix = `dc${Math.random().toString(36).slice(2, 8)}`;
 let counter = 0;
 
-/** A prepared-statement name unique in this process (node-postgres binds names per connection). */
+/**
+ * A prepared-statement name unique in this process, for the adapters to give Drizzle's
+ * `prepare(name)` where a name is safe: PostgreSQL passes it on postgres.js only, where it
+ * lets postgres.js's own statement cache apply (see `pgAdapter.prepare`).
+ * @example
+ * adapter.prepare(db.select().from(table).where(where), statementName())
+ */
 export function statementName(): string {
   return `${prefix}_${++counter}`;
 }

@@ -1,5 +1,6 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { PgDatabase, PgTable, PgTransaction, getTableConfig } from 'drizzle-orm/pg-core';
+import { PostgresJsSession } from 'drizzle-orm/postgres-js/session';
 import { valuesRows, type DialectAdapter } from '../dialect-adapter.js';
 
 /** Row count of a PostgreSQL driver result: postgres.js `count`, node-postgres `rowCount`, PGlite `affectedRows`. */
@@ -7,6 +8,20 @@ function pgAffectedRows(result: any): number {
   const n = result?.count ?? result?.rowCount ?? result?.affectedRows;
   if (typeof n !== 'number') throw new TypeError('the PostgreSQL driver gave no affected-row count');
   return n;
+}
+
+/**
+ * The name to give Drizzle's `prepare(name)` for a query of `session`. Only postgres.js gets
+ * one: there it means "prepare if the client's own `prepare` option allows it", and postgres.js
+ * manages those statements per connection. Every other driver gets none: node-postgres (and
+ * the drivers built like it) would send a server-side named statement, which a transaction
+ * pooler without prepared-statement tracking (PgBouncer ≤ 1.20, or `max_prepared_statements =
+ * 0`) routes to another server connection ("prepared statement … does not exist / already
+ * exists"), and which node-postgres never deallocates. Unnamed, the built SQL is still cached;
+ * the server parses it on each call. PGlite ignores names.
+ */
+function pgStatementName(session: unknown, name: string): string | undefined {
+  return is(session, PostgresJsSession) ? name : undefined;
 }
 
 const PG_INTEGER_MAX: Record<string, number> = { integer: 2_147_483_647, smallint: 32_767 };
@@ -41,7 +56,7 @@ export const pgAdapter: DialectAdapter = {
       : sql`${column} is distinct from ${value}`,
   greatest: (a: SQL, b: SQL) => sql`greatest(${a}, ${b})`,
   affectedRows: pgAffectedRows,
-  prepare: (query, name) => query.prepare(name),
+  prepare: (query, name) => query.prepare(pgStatementName(query.session, name)),
   runReturning: (prepared, values) => prepared.execute(values),
   runCount: async (prepared, values) => pgAffectedRows(await prepared.execute(values)),
   runSelect: (prepared, values) => prepared.execute(values),

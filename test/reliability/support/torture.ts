@@ -23,7 +23,7 @@ export interface TortureResult {
   dialect: Dialect;
   mode: 'library' | 'plain';
   processes: number;
-  /** Increments attempted (processes × increments). */
+  /** Steps attempted (processes × increments; a batch step increments two rows). */
   operations: number;
   /** Increments the workers saw succeed. */
   successes: number;
@@ -33,10 +33,40 @@ export interface TortureResult {
   finalSum: number;
   /** successes − finalSum: updates that were reported done and are not in the data. */
   lost: number;
-  /** Failures other than the expected conflicts. */
+  /** Failures other than the expected conflicts (the first 20 per process). */
   unexpected: string[];
+  /** Returned rows that were not the row the write left. */
+  wrongRows: number;
+  /** Transient errors the workers retried (topology runs), by class. */
+  transient: Record<string, number>;
+  /** Failures other than the expected conflicts, by class. */
+  failures: Record<string, number>;
+  /** Increments not started because the time limit passed. */
+  skipped: number;
   ms: number;
 }
+
+/** Where a torture runs when it is not the local test server (`npm run test:topologies`). */
+export interface TortureTopology {
+  /** Writers' URLs, given to the processes in turn (several nodes of a cluster). */
+  urls: string[];
+  /** Where the table is created and summed (default: the first of `urls`), e.g. the server behind a pooler. */
+  setupUrl?: string;
+  /** Reads go to this URL (a replica). */
+  readUrl?: string;
+  /** Statements before the final sum on the first URL (e.g. `set session wsrep_sync_wait = 1`). */
+  beforeSum?: string[];
+  /** Worker options: PostgreSQL driver, postgres.js `prepare`, continue from `error.current`, retry transient errors. */
+  worker?: Pick<WorkerArgs, 'driver' | 'prepare' | 'continueFromCurrent' | 'retryTransient' | 'batch'>;
+  /** No increment starts after this many ms. */
+  timeLimitMs?: number;
+}
+
+const merge = (counts: Record<string, number>[]) => {
+  const out: Record<string, number> = {};
+  for (const c of counts) for (const [k, n] of Object.entries(c)) out[k] = (out[k] ?? 0) + n;
+  return out;
+};
 
 /** Raw SQL on a fresh connection of `dialect` (a URL), closed afterwards. */
 async function withRaw<R>(dialect: Dialect, url: string, fn: (exec: (s: string) => Promise<any[]>) => Promise<R>): Promise<R> {
@@ -68,10 +98,17 @@ async function withRaw<R>(dialect: Dialect, url: string, fn: (exec: (s: string) 
 }
 
 /** Runs one torture: `processes` workers × `increments` on `rows` hot rows. */
-export async function torture(dialect: Dialect, mode: 'library' | 'plain', processes: number, increments: number, rows = 3): Promise<TortureResult> {
+export async function torture(
+  dialect: Dialect,
+  mode: 'library' | 'plain',
+  processes: number,
+  increments: number,
+  rows = 3,
+  topology?: TortureTopology,
+): Promise<TortureResult> {
   const started = Date.now();
   const name = `rel_torture_${mode}_${process.pid}`;
-  let url = dialect === 'pg' ? PG_URL : dialect === 'mysql' ? MYSQL_URL : '';
+  let url = topology?.setupUrl ?? topology?.urls[0] ?? (dialect === 'pg' ? PG_URL : dialect === 'mysql' ? MYSQL_URL : '');
   let file: string | undefined;
   if (dialect === 'sqlite') {
     mkdirSync(TMP, { recursive: true });
@@ -85,9 +122,15 @@ export async function torture(dialect: Dialect, mode: 'library' | 'plain', proce
     for (const s of tableDdl(dialect, table)) await exec(s);
     for (let id = 1; id <= rows; id++) await exec(`insert into ${dialect === 'mysql' ? `\`${name}\`` : `"${name}"`} (id, n, version) values (${id}, 0, 1)`);
   });
-  const args: WorkerArgs = { dialect, url, table: name, mode, increments, rows };
+  const args: WorkerArgs = { dialect, url, table: name, mode, increments, rows, ...topology?.worker };
+  if (topology?.readUrl) args.readUrl = topology.readUrl;
+  if (topology?.timeLimitMs !== undefined) args.deadline = Date.now() + topology.timeLimitMs;
+  const urls = topology?.urls ?? [url];
+  let children: ReturnType<typeof fork>[] = [];
   try {
-    const children = Array.from({ length: processes }, () => fork(WORKER, [JSON.stringify(args)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
+    children = Array.from({ length: processes }, (_, i) =>
+      fork(WORKER, [JSON.stringify({ ...args, url: urls[i % urls.length] })], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }),
+    );
     const reports = children.map(
       (child) =>
         new Promise<WorkerReport>((resolve, reject) => {
@@ -106,10 +149,20 @@ export async function torture(dialect: Dialect, mode: 'library' | 'plain', proce
         }),
     );
     // Start them together: each worker says `ready` once connected; then every one gets `go`.
-    await Promise.all(children.map((c) => new Promise((r) => c.once('message', r))));
+    await Promise.all(
+      children.map(
+        (c, i) =>
+          new Promise((resolve, reject) => {
+            c.once('message', resolve);
+            // A worker that dies before it is ready (no connection) fails the run with its output.
+            reports[i]!.then(() => reject(new Error('torture worker exited before it was ready')), reject);
+          }),
+      ),
+    );
     for (const c of children) c.send('go');
     const all = await Promise.all(reports);
     const finalSum = await withRaw(dialect, url, async (exec) => {
+      for (const statement of topology?.beforeSum ?? []) await exec(statement);
       const [row] = await exec(`select sum(n) as s from ${dialect === 'mysql' ? `\`${name}\`` : `"${name}"`}`);
       return Number(row?.s ?? row?.['s'] ?? 0);
     });
@@ -124,9 +177,14 @@ export async function torture(dialect: Dialect, mode: 'library' | 'plain', proce
       finalSum,
       lost: successes - finalSum,
       unexpected: all.flatMap((r) => r.unexpected),
+      wrongRows: all.reduce((s, r) => s + r.wrongRows, 0),
+      transient: merge(all.map((r) => r.transient)),
+      failures: merge(all.map((r) => r.failures)),
+      skipped: all.reduce((s, r) => s + r.skipped, 0),
       ms: Date.now() - started,
     };
   } finally {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
     await withRaw(dialect, url, async (exec) => exec(`drop table if exists ${dialect === 'mysql' ? `\`${name}\`` : `"${name}"`}`)).catch(() => {});
     if (file) for (const s of ['', '-wal', '-shm', '-journal']) rmSync(file + s, { force: true });
   }
