@@ -14,8 +14,29 @@ export function adapterForTable(table: Table): DialectAdapter {
   return adapter;
 }
 
-/** Checks that `db` is a Drizzle database or transaction of the table's dialect. */
+/**
+ * Every dialect's adapter, for questions that do not start from a table (error classification).
+ * @example
+ * allAdapters.some((a) => a.isTransientError(error))
+ */
+export const allAdapters: readonly DialectAdapter[] = adapters;
+
+/**
+ * The database that writes go to: `db.$primary` for a `withReplicas(primary, replicas)` wrapper
+ * (writes, and the read that tells a conflict, must never reach a lagging replica), else `db`.
+ * @example
+ * const db = withReplicas(primary, [replica])
+ * primaryDatabase(db) === primary // true
+ */
+export function primaryDatabase(db: unknown): unknown {
+  if (db === null || typeof db !== 'object' || !('$primary' in db) || !('$replicas' in db)) return db;
+  const primary = (db as { $primary: unknown }).$primary;
+  return adapters.some((a) => a.ownsDatabase(primary)) ? primary : db;
+}
+
+/** Checks that `db` (or a `withReplicas` wrapper's primary) is a Drizzle database or transaction of the table's dialect. */
 export function checkDatabase(db: unknown, table: Table, adapter: DialectAdapter): void {
+  db = primaryDatabase(db);
   if (adapter.ownsDatabase(db)) return;
   const other = adapters.find((a) => a.ownsDatabase(db));
   throw new ConfigurationError(

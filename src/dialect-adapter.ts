@@ -23,6 +23,13 @@ export interface DialectAdapter {
   readonly affectedRowsMayMissUnchanged: boolean;
   /** `SELECT … FOR UPDATE` exists (SQLite locks the whole file in a write transaction instead). */
   readonly supportsSelectForUpdate: boolean;
+  /**
+   * Inside a transaction a write matches the latest committed row while a plain SELECT reads the
+   * transaction's snapshot (InnoDB REPEATABLE READ), so the read that tells a conflict, and
+   * `isChanged`, must be a locking read (`select … for update`) to see what the write saw.
+   * (PostgreSQL fails such a write with a serialization error instead; SQLite has one writer.)
+   */
+  readonly conflictReadMustLock: boolean;
   /** Largest number of bound parameters one statement may carry. */
   readonly maxParameters: number;
 
@@ -30,6 +37,13 @@ export interface DialectAdapter {
   ownsTable(table: Table): boolean;
   /** True when `db` is this dialect's Drizzle database or transaction object. */
   ownsDatabase(db: unknown): boolean;
+  /** True when `db` is a Drizzle transaction (or savepoint) object: its statements already share one transaction. */
+  isTransaction(db: unknown): boolean;
+  /**
+   * True for an error object (not its `cause`s) that this dialect's drivers raise for a failure
+   * worth retrying as a whole: serialization failure, deadlock, lock wait timeout, busy database.
+   */
+  isTransientError(error: object): boolean;
   /**
    * The largest version `column` can hold. A larger expected version can never match, and
    * PostgreSQL would reject the comparison itself (`integer out of range`) rather than miss.

@@ -21,6 +21,7 @@ export {
 export { isChanged } from './is-changed.js';
 export { retryOnConflict, type RetryOptions } from './retry-on-conflict.js';
 export { disableConcurrency, disableIncrement } from './scope.js';
+export { isTransientError } from './transient-error.js';
 export {
   getVersionColumn,
   isVersionColumn,

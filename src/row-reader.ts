@@ -4,13 +4,22 @@ import type { TableMeta } from './table-meta.js';
 import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js';
 
 /**
- * The row stored under `key`, or `null`. A prepared `select … where pk = ?`, built once per
- * database object and table.
+ * The row stored under `key` as the next write would see it, or `null`. A prepared
+ * `select … where pk = ?`, built once per database object and table. Where a transaction's
+ * plain reads show its snapshot rather than the latest committed row (InnoDB REPEATABLE READ)
+ * it is a locking read, so a conflict is told from what the write itself matched against.
+ *
+ * PostgreSQL: `select … from "t" where "t"."id" = $1`
+ * MySQL:      `select … from \`t\` where \`t\`.\`id\` = ? for update`
+ * SQLite:     `select … from "t" where "t"."id" = ?`
  */
 export async function readRow(db: any, meta: TableMeta, key: RowKey): Promise<Record<string, unknown> | null> {
-  const prepared = cachedStatement(db, meta.table, 'select-by-key', () =>
-    meta.adapter.prepare(db.select().from(meta.table).where(keyWhere(meta, false, placeholderSlot)), statementName()),
-  );
+  const prepared = cachedStatement(db, meta.table, 'select-by-key', () => {
+    let query = db.select().from(meta.table).where(keyWhere(meta, false, placeholderSlot));
+    // MariaDB has no `for share`, only `lock in share mode`, which Drizzle's builder cannot spell.
+    if (meta.adapter.conflictReadMustLock) query = query.for('update');
+    return meta.adapter.prepare(query, statementName());
+  });
   const rows = await meta.adapter.runSelect(prepared, keySlotValues(meta, key));
   return rows[0] ?? null;
 }

@@ -68,10 +68,11 @@ export function assignments(
     const given = embedded[key];
     return given === undefined ? slot(name, meta.columns[key]!) : sql`${given}`;
   };
-  const changeSlot = new Map(shape.changeKeys.map((key, i) => [key, `s${i}`]));
+  // A conditional bump compares the new values of changed and `$onUpdate` columns alike.
+  const slotOf = new Map<string, string>([...shape.changeKeys.map((key, i): [string, string] => [key, `s${i}`]), ...shape.autoKeys.map((key, i): [string, string] => [key, `a${i}`])]);
   const version = {
     key: meta.version.key,
-    value: bumpSql(meta, shape.bump, (key) => valueOf(key, changeSlot.get(key)!), () => slot('n', meta.version.column)),
+    value: bumpSql(meta, shape.bump, (key) => valueOf(key, slotOf.get(key)!), () => slot('n', meta.version.column)),
   };
   const rest = [
     ...shape.changeKeys.map((key, i) => ({ key, value: valueOf(key, `s${i}`) })),

@@ -1,4 +1,5 @@
 import type { Table } from 'drizzle-orm';
+import { primaryDatabase } from './adapters.js';
 import { conflictError } from './conflict.js';
 import { readRow } from './row-reader.js';
 import { cachedStatement, statementName } from './statement-cache.js';
@@ -8,7 +9,9 @@ import { metaFor, writeRequest, type WriteOptions } from './write-request.js';
 
 /**
  * Deletes one row if its version is still the one in `target`. Throws `RecordModifiedError`
- * or `RecordDeletedError` when it is not.
+ * or `RecordDeletedError` when it is not; the current row for the error is read as the delete saw
+ * it (a locking read on MySQL, so a REPEATABLE READ snapshot never hides the newer version).
+ * A `withReplicas(…)` wrapper deletes and reads on its primary.
  * @example
  * await versionedDelete(db, accounts, row)
  * // PostgreSQL: delete from "accounts" where "accounts"."id" = $1 and "accounts"."version" = $2
@@ -21,6 +24,7 @@ export async function versionedDelete<T extends Table>(
   target: TargetOf<T>,
   options?: WriteOptions,
 ): Promise<void> {
+  db = primaryDatabase(db);
   const meta = metaFor(db, table);
   const request = writeRequest(meta, target, options, 'delete');
   const prepared = cachedStatement(db as object, table, `d|${request.check ? 1 : 0}`, () =>

@@ -1,5 +1,5 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
-import { MySqlDatabase, MySqlTable, getTableConfig } from 'drizzle-orm/mysql-core';
+import { MySqlDatabase, MySqlTable, MySqlTransaction, getTableConfig } from 'drizzle-orm/mysql-core';
 import { integerBits, type DialectAdapter, type IntegerRange } from '../dialect-adapter.js';
 
 /**
@@ -27,7 +27,7 @@ function mysqlIntegerRange(column: Column): IntegerRange | undefined {
 }
 
 /**
- * MySQL / MariaDB: no `RETURNING` (the row is read back), `<=>` for NULL-safe equality,
+ * MySQL / MariaDB: no `RETURNING` (the row is read back in the write's transaction), `<=>` for NULL-safe equality,
  * assignments evaluated left to right; driver mysql2.
  */
 export const mysqlAdapter: DialectAdapter = {
@@ -36,9 +36,14 @@ export const mysqlAdapter: DialectAdapter = {
   assignmentsSeeEarlierValues: true,
   affectedRowsMayMissUnchanged: true,
   supportsSelectForUpdate: true,
+  conflictReadMustLock: true,
   maxParameters: 65_535,
   ownsTable: (table: Table) => is(table, MySqlTable),
   ownsDatabase: (db: unknown) => is(db, MySqlDatabase),
+  isTransaction: (db: unknown) => is(db, MySqlTransaction),
+  // ER_LOCK_DEADLOCK (also Galera's certification failures and brute-force aborts), ER_LOCK_WAIT_TIMEOUT.
+  isTransientError: (error: any) =>
+    error.errno === 1213 || error.errno === 1205 || error.code === 'ER_LOCK_DEADLOCK' || error.code === 'ER_LOCK_WAIT_TIMEOUT',
   // Comparing with a value the column cannot hold simply matches nothing here.
   maxVersion: (column: Column) => mysqlIntegerRange(column)?.max ?? Number.MAX_SAFE_INTEGER,
   integerRange: mysqlIntegerRange,

@@ -1,5 +1,5 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
-import { PgDatabase, PgTable, getTableConfig } from 'drizzle-orm/pg-core';
+import { PgDatabase, PgTable, PgTransaction, getTableConfig } from 'drizzle-orm/pg-core';
 import { PostgresJsSession } from 'drizzle-orm/postgres-js/session';
 import { integerBits, valuesRows, type DialectAdapter, type IntegerRange } from '../dialect-adapter.js';
 
@@ -43,9 +43,13 @@ export const pgAdapter: DialectAdapter = {
   assignmentsSeeEarlierValues: false,
   affectedRowsMayMissUnchanged: false,
   supportsSelectForUpdate: true,
+  conflictReadMustLock: false,
   maxParameters: 65_534,
   ownsTable: (table: Table) => is(table, PgTable),
   ownsDatabase: (db: unknown) => is(db, PgDatabase),
+  isTransaction: (db: unknown) => is(db, PgTransaction),
+  // serialization_failure, deadlock_detected (SQLSTATE, as every PostgreSQL driver reports it in `code`).
+  isTransientError: (error: any) => error.code === '40001' || error.code === '40P01',
   maxVersion: (column: Column) => PG_INTEGERS[column.getSQLType()]?.max ?? Number.MAX_SAFE_INTEGER,
   integerRange: (column: Column) => (column.dataType === 'number' ? PG_INTEGERS[column.getSQLType()] : undefined),
   primaryKeyColumns(table) {

@@ -1,5 +1,5 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
-import { BaseSQLiteDatabase, SQLiteTable, getTableConfig } from 'drizzle-orm/sqlite-core';
+import { BaseSQLiteDatabase, SQLiteTable, SQLiteTransaction, getTableConfig } from 'drizzle-orm/sqlite-core';
 import { integerBits, valuesRows, type DialectAdapter } from '../dialect-adapter.js';
 
 /** Row count of a SQLite driver result: libSQL `rowsAffected`, better-sqlite3 `changes`. */
@@ -19,9 +19,13 @@ export const sqliteAdapter: DialectAdapter = {
   assignmentsSeeEarlierValues: false,
   affectedRowsMayMissUnchanged: false,
   supportsSelectForUpdate: false,
+  conflictReadMustLock: false,
   maxParameters: 32_766,
   ownsTable: (table: Table) => is(table, SQLiteTable),
   ownsDatabase: (db: unknown) => is(db, BaseSQLiteDatabase),
+  isTransaction: (db: unknown) => is(db, SQLiteTransaction),
+  // SQLITE_BUSY and its extended codes (SQLITE_BUSY_SNAPSHOT, …): libSQL and better-sqlite3 name them in `code`.
+  isTransientError: (error: any) => typeof error.code === 'string' && /^SQLITE_BUSY(_|$)/.test(error.code),
   // Comparing with a value the column cannot hold simply matches nothing here.
   maxVersion: () => Number.MAX_SAFE_INTEGER,
   // `integer` is 64-bit; an `integer({ mode: 'timestamp' | 'boolean' })` reads as a date or boolean.
