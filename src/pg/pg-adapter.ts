@@ -1,6 +1,6 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { PgDatabase, PgTable, getTableConfig } from 'drizzle-orm/pg-core';
-import { valuesRows, type DialectAdapter } from '../dialect-adapter.js';
+import { setList, valuesRows, type DialectAdapter } from '../dialect-adapter.js';
 
 /** Row count of a PostgreSQL driver result: postgres.js `count`, node-postgres `rowCount`, PGlite `affectedRows`. */
 function pgAffectedRows(result: any): number {
@@ -21,6 +21,7 @@ export const pgAdapter: DialectAdapter = {
   assignmentsSeeEarlierValues: false,
   affectedRowsMayMissUnchanged: false,
   supportsSelectForUpdate: true,
+  returningSeesJoinedTables: true,
   maxParameters: 65_534,
   ownsTable: (table: Table) => is(table, PgTable),
   ownsDatabase: (db: unknown) => is(db, PgDatabase),
@@ -53,6 +54,9 @@ export const pgAdapter: DialectAdapter = {
       field: (i) => sql`${sql.identifier(alias)}.${names[i]!}`,
     };
   },
-  updateJoined: (db, table, set, source, where) =>
-    db.update(table).set(Object.fromEntries(set.map(({ key, value }) => [key, value]))).from(source).where(where).returning(),
+  updateJoined: (db, table, set, source, where, returning) =>
+    db.update(table).set(Object.fromEntries(set.map(({ key, value }) => [key, value]))).from(source).where(where).returning(returning),
+  updateInOrder: async (db, table, set, where) => pgAffectedRows(await db.execute(sql`update ${table} set ${setList(set)} where ${where}`)),
+  deleteJoined: async (db, table, source, on) => pgAffectedRows(await db.delete(table).where(sql`exists (select 1 from ${source} where ${on})`)),
+  selectForUpdate: (db, table, fields) => db.select(fields).from(table).for('update', { of: table }),
 };
