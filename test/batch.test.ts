@@ -213,4 +213,28 @@ await databaseSuites('batch writes', (test, { db, t, d }) => {
     assert.equal(log, []);
     assert.equal(await versionedUpdateMany(db, t.accounts, []), { updated: [], conflicts: [] });
   });
+
+  test('malformed batches are a ConfigurationError naming the table and the item, before any SQL', async () => {
+    const rows = await seed(2);
+    const log: string[] = [];
+    const logged = d.logged(log);
+    const ok = { target: rows[0], changes: { balance: 1 } };
+    const bad: [unknown, RegExp][] = [
+      ['nope', /versionedUpdateMany on "dc_accounts" takes an array of \{ target, changes \}, got string "nope"/],
+      [{ target: rows[0], changes: {} }, /takes an array .* got an object/],
+      [[ok, null], /"dc_accounts": item 1 must be \{ target, changes \}, got null/],
+      [[ok, 3], /item 1 must be \{ target, changes \}, got number 3/],
+      [[ok, { changes: {} }], /"dc_accounts": item 1 has no target/],
+      [[{ target: rows[0] }], /"dc_accounts": item 0 has no changes/],
+      [[ok, { target: { owner: 'x' }, changes: {} }], /batch item 1 of "dc_accounts": .*primary key "id"/],
+      [[ok, { target: rows[1], changes: { ghost: 1 } }], /batch item 1 of "dc_accounts": .*"ghost"/],
+    ];
+    for (const [items, message] of bad) {
+      await rejects(() => versionedUpdateMany(logged, t.accounts, items as never), ConfigurationError, message);
+    }
+    await rejects(() => versionedDeleteMany(logged, t.accounts, { id: 1 } as never), ConfigurationError, /versionedDeleteMany on "dc_accounts" takes an array of targets/);
+    await rejects(() => versionedDeleteMany(logged, t.accounts, [rows[0], null] as never), ConfigurationError, /batch item 1 of "dc_accounts": target .* got null/);
+    assert.equal(log, []);
+    assert.equal(await balances(), [[0, 1], [0, 1]]);
+  });
 });
