@@ -1,4 +1,4 @@
-import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
+import { getTableName, is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { PgDatabase, PgTable, getTableConfig } from 'drizzle-orm/pg-core';
 import { setList, valuesRows, type DialectAdapter } from '../dialect-adapter.js';
 
@@ -58,5 +58,6 @@ export const pgAdapter: DialectAdapter = {
     db.update(table).set(Object.fromEntries(set.map(({ key, value }) => [key, value]))).from(source).where(where).returning(returning),
   updateInOrder: async (db, table, set, where) => pgAffectedRows(await db.execute(sql`update ${table} set ${setList(set)} where ${where}`)),
   deleteJoined: async (db, table, source, on) => pgAffectedRows(await db.delete(table).where(sql`exists (select 1 from ${source} where ${on})`)),
-  selectForUpdate: (db, table, fields) => db.select(fields).from(table).for('update', { of: table }),
+  // `of` names the table as the FROM list does, without its schema.
+  selectForUpdate: (db, table, fields) => db.select(fields).from(table).for('update', { of: sql.identifier(getTableName(table)) }),
 };
