@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Column, type SQL } from 'drizzle-orm';
 import { conflictError } from './conflict.js';
 import { ConfigurationError, formatKey, type RecordModifiedError, type RowKey } from './errors.js';
 import type { TableMeta } from './table-meta.js';
@@ -7,22 +7,39 @@ import type { WriteRequest } from './write-request.js';
 /** What to do when some rows of a batch conflict. */
 export type BatchPolicy = 'abort' | 'silent';
 
-/** A text identifying a key inside one batch. */
-export function keyText(meta: TableMeta, key: RowKey): string {
-  return meta.primaryKey.map(({ key: field }) => String(key[field])).join('\u0000');
-}
-
-/** `ConfigurationError` for a policy other than `abort` / `silent` or a row named twice. */
+/**
+ * `ConfigurationError` for a policy other than `abort` / `silent`, or two items naming the same
+ * key with identical primitive values (certainly one row, refused before any SQL). Keys the
+ * database alone can call equal (`'ABC'` and `'abc'` under a case-insensitive collation, an
+ * uppercase uuid) are caught by {@link lockBatchRows}, which lets the database match them.
+ */
 export function checkBatch(meta: TableMeta, policy: unknown, requests: readonly WriteRequest[]): void {
   if (policy !== 'abort' && policy !== 'silent') {
     throw new ConfigurationError(`batch policy for "${meta.name}" must be 'abort' or 'silent', got ${String(policy)}`);
   }
-  const seen = new Set<string>();
-  for (const { key } of requests) {
-    const text = keyText(meta, key);
-    if (seen.has(text)) throw new ConfigurationError(`batch for "${meta.name}" names (${formatKey(key)}) twice`);
-    seen.add(text);
+  const seen = new Map<string, number>();
+  requests.forEach(({ key }, index) => {
+    const text = identicalKeyText(meta, key);
+    if (text === undefined) return;
+    const first = seen.get(text);
+    if (first !== undefined) throw twice(meta, key, first, index);
+    seen.set(text, index);
+  });
+}
+
+function twice(meta: TableMeta, key: RowKey, first: number, second: number): ConfigurationError {
+  return new ConfigurationError(`batch for "${meta.name}" names (${formatKey(key)}) twice: items ${first} and ${second} are the same row`);
+}
+
+/** The key as exact typed text when every value is a primitive, else `undefined`. */
+function identicalKeyText(meta: TableMeta, key: RowKey): string | undefined {
+  const parts: string[] = [];
+  for (const { key: field } of meta.primaryKey) {
+    const value = key[field];
+    if (!['string', 'number', 'bigint', 'boolean'].includes(typeof value)) return undefined;
+    parts.push(`${typeof value}:${String(value)}`);
   }
+  return JSON.stringify(parts);
 }
 
 /** `(pk) in ((…), (…))` for the given keys, values bound through the key columns' encoders. */
@@ -46,54 +63,165 @@ export function keyMatch(meta: TableMeta, key: RowKey): SQL {
   );
 }
 
-/** Stored rows under `keys` (in as many selects as the dialect's parameter limit needs), optionally locked. */
-export async function readRows(tx: any, meta: TableMeta, keys: readonly RowKey[], lock = false): Promise<Record<string, unknown>[]> {
-  const size = Math.max(1, Math.floor(meta.adapter.maxParameters / meta.primaryKey.length));
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < keys.length; i += size) {
-    let query = tx.select().from(meta.table).where(keysIn(meta, keys.slice(i, i + size)));
-    if (lock && meta.adapter.supportsSelectForUpdate) query = query.for('update');
-    out.push(...(await query));
-  }
-  return out;
+/** A name for the derived table of a batch that cannot be the written table's own. */
+export function derivedTableAlias(meta: TableMeta): string {
+  return meta.name === 'batch_rows' ? 'batch_rows_' : 'batch_rows';
+}
+
+/** A derived table whose first field is the batch item's index. */
+export interface IndexedRows {
+  source: SQL;
+  /** The item index of the joined row, read back as a number. */
+  index: SQL<number>;
+  /** The i-th of the given columns' fields. */
+  field(i: number): SQL;
+  /** `t.pk = <key fields>` (the key being the first columns), so the database decides which row each item names. */
+  keyOn: SQL;
 }
 
 /**
- * Locks and reads the rows of a batch (`for update` where the dialect has it; SQLite's write
- * transaction already holds the database), then splits the requests into those whose stored
- * version matches and the conflicts.
+ * The derived table `(index, …columns)` of some batch items: every row is bound through its
+ * column's encoder; the index is typed like the version column (an integer). The first
+ * `primaryKey.length` columns must be the key.
  */
-export async function partition(
-  tx: any,
+export function indexedRows(meta: TableMeta, columns: readonly Column[], rows: readonly { index: number; values: readonly SQL[] }[]): IndexedRows {
+  const v = meta.version.column;
+  const values = meta.adapter.valuesTable(
+    meta.table,
+    derivedTableAlias(meta),
+    [v, ...columns],
+    rows.map((r) => [sql.param(r.index, v) as unknown as SQL, ...r.values]),
+  );
+  const field = (i: number) => values.field(i + 1);
+  return {
+    source: values.source,
+    index: sql`${values.field(0)}`.mapWith(Number),
+    field,
+    keyOn: sql.join(meta.primaryKey.map(({ column }, i) => sql`${column} = ${field(i)}`), sql` and `),
+  };
+}
+
+/** A result field name for the item index that is none of the table's keys. */
+export function indexKey(meta: TableMeta): string {
+  let key = '__batchItem';
+  while (Object.hasOwn(meta.columns, key)) key += '_';
+  return key;
+}
+
+/** Bound values of a key, in primary-key order. */
+export function keyValues(meta: TableMeta, key: RowKey): SQL[] {
+  return meta.primaryKey.map(({ key: f, column }) => sql.param(key[f], column) as unknown as SQL);
+}
+
+/** Items per statement when each carries `perItem` bound values. */
+export function chunkSize(meta: TableMeta, perItem: number, fixed = 0): number {
+  return Math.max(1, Math.floor((meta.adapter.maxParameters - fixed) / perItem) - 1);
+}
+
+/**
+ * Numeric keys sorted ascending (the order every batch locks in, also across statements when
+ * a batch is split); other keys keep the caller's order, each statement still locking in key order.
+ */
+function lockOrder(meta: TableMeta, requests: readonly WriteRequest[]): number[] {
+  const indexes = requests.map((_, i) => i);
+  const numeric = requests.every((r) => meta.primaryKey.every(({ key }) => typeof r.key[key] === 'number'));
+  if (!numeric) return indexes;
+  return indexes.sort((a, b) => {
+    for (const { key } of meta.primaryKey) {
+      const d = (requests[a]!.key[key] as number) - (requests[b]!.key[key] as number);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+}
+
+/**
+ * Locks and reads the stored row each item names, the database matching keys (its types,
+ * collations, padding): `select t.*, b.index from t left join (<index, key>) b on t.pk = b.key
+ * where t.pk in (…) order by t.pk for update [of t]` (MySQL: `force index (primary)`). The table
+ * is read first, by key and in key order, so every batch locks in one global order and no row
+ * outside the batch. Two items that name one
+ * row are a `ConfigurationError`.
+ * @returns per item, its stored row or `null` when there is none
+ */
+export async function lockBatchRows(tx: any, meta: TableMeta, requests: readonly WriteRequest[]): Promise<(Record<string, unknown> | null)[]> {
+  const { adapter, table, primaryKey } = meta;
+  const at = indexKey(meta);
+  const stored: (Record<string, unknown> | null)[] = requests.map(() => null);
+  const owners = new Map<string, number>();
+  const order = lockOrder(meta, requests);
+  const size = chunkSize(meta, 2 * primaryKey.length + 1);
+  for (let c = 0; c < order.length; c += size) {
+    const chunk = order.slice(c, c + size);
+    const rows = indexedRows(meta, primaryKey.map(({ column }) => column), chunk.map((i) => ({ index: i, values: keyValues(meta, requests[i]!.key) })));
+    const query = adapter
+      .selectForUpdate(tx, table, { ...meta.columns, [at]: rows.index })
+      .leftJoin(rows.source, rows.keyOn)
+      .where(keysIn(meta, chunk.map((i) => requests[i]!.key)))
+      .orderBy(...primaryKey.map(({ column }) => column));
+    for (const row of (await query) as Record<string, unknown>[]) {
+      const index = row[at] as number | null;
+      if (index === null || index === undefined) continue;
+      delete row[at];
+      const text = storedKeyText(meta, row);
+      const first = owners.get(text);
+      if (first !== undefined) throw twice(meta, requests[first]!.key, Math.min(first, index), Math.max(first, index));
+      owners.set(text, index);
+      stored[index] = row;
+    }
+  }
+  return stored;
+}
+
+/** The key of a row as the driver read it back: equal texts are the same stored value. */
+function storedKeyText(meta: TableMeta, row: Record<string, unknown>): string {
+  return JSON.stringify(
+    meta.primaryKey.map(({ key }) => {
+      const value = row[key];
+      if (value instanceof Date) return `date:${value.getTime()}`;
+      if (value instanceof Uint8Array) return `bytes:${Array.from(value).join(',')}`;
+      return `${typeof value}:${String(value)}`;
+    }),
+  );
+}
+
+/**
+ * Splits the items by their locked rows into the indexes whose stored version matches (or
+ * that skip the check) and the conflicts, in item order.
+ */
+export function partition(
   meta: TableMeta,
   requests: readonly WriteRequest[],
-): Promise<{ ok: WriteRequest[]; conflicts: RecordModifiedError[] }> {
-  const stored = byKeyText(meta, await readRows(tx, meta, requests.map((r) => r.key), true));
-  const ok: WriteRequest[] = [];
+  stored: readonly (Record<string, unknown> | null)[],
+): { ok: number[]; conflicts: RecordModifiedError[] } {
+  const ok: number[] = [];
   const conflicts: RecordModifiedError[] = [];
-  for (const request of requests) {
-    const current = stored.get(keyText(meta, request.key)) ?? null;
-    if (current && (!request.check || current[meta.version.key] === request.expected)) ok.push(request);
+  requests.forEach((request, i) => {
+    const current = stored[i] ?? null;
+    if (current && (!request.check || current[meta.version.key] === request.expected)) ok.push(i);
     else conflicts.push(conflictError(meta, request.key, request.expected, current));
-  }
+  });
   return { ok, conflicts };
 }
 
-/** The conflict errors of requests a write did not match, from their rows as stored now. */
-export async function readConflicts(tx: any, meta: TableMeta, requests: readonly WriteRequest[]): Promise<RecordModifiedError[]> {
-  const stored = byKeyText(meta, await readRows(tx, meta, requests.map((r) => r.key)));
-  return requests.map((r) => conflictError(meta, r.key, r.expected, stored.get(keyText(meta, r.key)) ?? null));
-}
-
-function byKeyText(meta: TableMeta, rows: readonly Record<string, unknown>[]): Map<string, Record<string, unknown>> {
-  return new Map(rows.map((row) => [keyText(meta, row as RowKey), row]));
-}
-
-/** `version = case when <key 1> then e1 … else version end`: each checked row's expected version. */
-export function versionsMatch(meta: TableMeta, requests: readonly WriteRequest[]): SQL | undefined {
-  const checked = requests.filter((r) => r.check);
-  if (checked.length === 0) return undefined;
-  const v = meta.version.column;
-  const branches = checked.map((r) => sql`when ${keyMatch(meta, r.key)} then ${sql.param(r.expected, v)}`);
-  return sql`${v} = case ${sql.join(branches, sql` `)} else ${v} end`;
+/**
+ * Reads back rows after a batch wrote them, by the key each item left its row under, matched
+ * by the database: `select t.*, b.index from t join (<index, key>) b on t.pk = b.key`.
+ * @returns the rows by item index
+ */
+export async function readBack(tx: any, meta: TableMeta, entries: readonly { index: number; key: RowKey }[]): Promise<Map<number, Record<string, unknown>>> {
+  const at = indexKey(meta);
+  const out = new Map<number, Record<string, unknown>>();
+  const size = chunkSize(meta, meta.primaryKey.length + 1);
+  for (let c = 0; c < entries.length; c += size) {
+    const chunk = entries.slice(c, c + size);
+    const rows = indexedRows(meta, meta.primaryKey.map(({ column }) => column), chunk.map((e) => ({ index: e.index, values: keyValues(meta, e.key) })));
+    const found = await tx.select({ ...meta.columns, [at]: rows.index }).from(meta.table).innerJoin(rows.source, rows.keyOn);
+    for (const row of found as Record<string, unknown>[]) {
+      const index = row[at] as number;
+      delete row[at];
+      out.set(index, row);
+    }
+  }
+  return out;
 }

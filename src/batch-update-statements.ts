@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { bumpFor, bumpShape, bumpSql, wallClockMicros, type Bump } from './bump.js';
-import { keyMatch, keysIn, versionsMatch } from './batch-rows.js';
+import { bumpFor, bumpSql, wallClockMicros, type Bump } from './bump.js';
+import { chunkSize, indexKey, indexedRows, keyMatch, keysIn, keyValues } from './batch-rows.js';
 import type { Assignment } from './dialect-adapter.js';
 import type { TableMeta } from './table-meta.js';
 import { autoValues, splitChanges, writeRequest, type SplitChanges, type WriteOptions, type WriteRequest } from './write-request.js';
@@ -19,103 +19,143 @@ export function batchItem(meta: TableMeta, target: unknown, changes: unknown, op
   return { request, changes: split, bump: bumpFor(meta, split.keys, request.increment) };
 }
 
-/** What the UPDATEs of a batch matched: the stored rows where RETURNING exists, else a count. */
+/** A batch item and its position in the batch. */
+export interface IndexedItem {
+  index: number;
+  item: BatchItem;
+}
+
+/** What the UPDATEs of a batch matched. */
 export interface BatchUpdateResult {
-  rows: Record<string, unknown>[];
+  /** The stored rows by item index, where RETURNING can carry the index (PostgreSQL); else empty. */
+  rows: Map<number, Record<string, unknown>>;
+  /** Rows matched (MySQL with `-FOUND_ROWS`: rows changed). */
   count: number;
 }
 
 /**
  * Runs the UPDATEs of a batch: one statement per group of rows with the same changed columns,
  * bump and check (one for the usual uniform batch), split further only past the dialect's
- * parameter limit. Plain values travel as a derived table of rows joined on the key, so the
- * statement grows linearly with the batch; rows carrying SQL expressions, and conditional bumps
- * where assignments order matters (MySQL), use one CASE per column instead.
+ * parameter limit. The rows travel as a derived table `(index, key, expected version, values…)`
+ * joined on the key (MySQL drives the join from it, so only the batch's rows are read for
+ * update); rows carrying SQL expressions pick their value with `case <index> when …`.
+ * Conditional bumps where assignments see earlier ones (MySQL) use a single-table UPDATE with
+ * one CASE branch per row instead.
  */
-export async function runBatchUpdates(tx: any, meta: TableMeta, items: readonly BatchItem[]): Promise<BatchUpdateResult> {
-  const out: BatchUpdateResult = { rows: [], count: 0 };
+export async function runBatchUpdates(tx: any, meta: TableMeta, items: readonly IndexedItem[]): Promise<BatchUpdateResult> {
+  const out: BatchUpdateResult = { rows: new Map(), count: 0 };
   for (const group of groups(items)) {
-    const joined = joinable(meta, group[0]!);
-    const perRow = joined ? rowWidth(meta, group[0]!) : caseWidth(meta, group[0]!);
-    const size = Math.max(1, Math.floor((meta.adapter.maxParameters - meta.onUpdateKeys.length - 1) / perRow));
+    const sample = group[0]!.item;
+    const single = meta.adapter.assignmentsSeeEarlierValues && sample.bump.type === 'conditional';
+    const size = chunkSize(meta, single ? caseWidth(meta, sample) : joinedWidth(meta, sample), meta.onUpdateKeys.length + 1);
     for (let i = 0; i < group.length; i += size) {
       const chunk = group.slice(i, i + size);
-      const result = joined ? await joinedUpdate(tx, meta, chunk) : await caseUpdate(tx, meta, chunk);
+      if (single) {
+        out.count += await caseUpdate(tx, meta, chunk);
+        continue;
+      }
+      const result = await joinedUpdate(tx, meta, chunk);
       if (typeof result === 'number') out.count += result;
       else {
-        out.rows.push(...result);
         out.count += result.length;
+        if (meta.adapter.returningSeesJoinedTables) {
+          const at = indexKey(meta);
+          for (const row of result) {
+            const index = row[at] as number;
+            delete row[at];
+            out.rows.set(index, row);
+          }
+        }
       }
     }
   }
   return out;
 }
 
-function groups(items: readonly BatchItem[]): BatchItem[][] {
-  const byShape = new Map<string, BatchItem[]>();
-  for (const item of items) {
-    const embedded = Object.keys(item.changes.embedded).length > 0;
-    const shape = `${item.request.check ? 1 : 0}|${bumpShape(item.bump)}|${embedded ? 'sql' : ''}|${item.changes.keys.join(',')}`;
+function groups(items: readonly IndexedItem[]): IndexedItem[][] {
+  const byShape = new Map<string, IndexedItem[]>();
+  for (const entry of items) {
+    const { request, changes, bump } = entry.item;
+    // JSON: keys may hold any character (a key 'a,b' is not the keys 'a' and 'b').
+    const shape = JSON.stringify([request.check, bump, hasEmbedded(changes), changes.keys]);
     const group = byShape.get(shape);
-    if (group) group.push(item);
-    else byShape.set(shape, [item]);
+    if (group) group.push(entry);
+    else byShape.set(shape, [entry]);
   }
   return [...byShape.values()];
 }
 
-function joinable(meta: TableMeta, sample: BatchItem): boolean {
-  if (Object.keys(sample.changes.embedded).length > 0) return false;
-  return !(meta.adapter.assignmentsSeeEarlierValues && sample.bump.type === 'conditional');
+function hasEmbedded(changes: SplitChanges): boolean {
+  return Object.keys(changes.embedded).length > 0;
 }
 
-/** Bound values per row of the joined statement: key, expected version, changed columns. */
-function rowWidth(meta: TableMeta, sample: BatchItem): number {
-  return meta.primaryKey.length + (sample.request.check ? 1 : 0) + sample.changes.keys.length;
+/** Bound values per row of the joined statement: index, key, expected version, values. */
+function joinedWidth(meta: TableMeta, sample: BatchItem): number {
+  return 1 + meta.primaryKey.length + (sample.request.check ? 1 : 0) + sample.changes.keys.length;
 }
 
-/** Bound values per row of the CASE statement, at most. */
+/** Bound values per row of the single-table CASE statement, at most. */
 function caseWidth(meta: TableMeta, sample: BatchItem): number {
   const key = meta.primaryKey.length;
   return key * (3 + sample.changes.keys.length) + sample.changes.keys.length + 3;
 }
 
 /**
- * `update t set c = b.c1, version = version + 1 from (<rows>) as b where t.id = b.c0 and t.version = b.c2`
- * (MySQL: `update t join (<rows>) as b on … set …`), the rows bound per the table's columns.
+ * PostgreSQL: `update t set c = b.c2, version = version + 1 from (values …) as b(c0, c1, c2, c3)
+ * where t.id = b.c1 and t.version = b.c2 returning t.*, b.c0` (MySQL: `update (select … union
+ * all …) as b straight_join t on … set …`), the rows bound per the table's columns.
  */
-async function joinedUpdate(tx: any, meta: TableMeta, items: readonly BatchItem[]): Promise<Record<string, unknown>[] | number> {
-  const { adapter, table, version } = meta;
-  const sample = items[0]!;
-  const fields = [
-    ...meta.primaryKey.map(({ key, column }) => ({ column, value: (item: BatchItem) => item.request.key[key] })),
-    ...(sample.request.check ? [{ column: version.column, value: (item: BatchItem) => item.request.expected }] : []),
-    ...sample.changes.keys.map((key) => ({ column: meta.columns[key]!, value: (item: BatchItem) => item.changes.plain[key] })),
+async function joinedUpdate(tx: any, meta: TableMeta, items: readonly IndexedItem[]): Promise<Record<string, unknown>[] | number> {
+  const { adapter, table, version, primaryKey } = meta;
+  const sample = items[0]!.item;
+  const check = sample.request.check;
+  const embedded = hasEmbedded(sample.changes);
+  const plainKeys = embedded ? [] : sample.changes.keys;
+  const columns = [
+    ...primaryKey.map(({ column }) => column),
+    ...(check ? [version.column] : []),
+    ...plainKeys.map((key) => meta.columns[key]!),
   ];
-  const rows = items.map((item) => fields.map(({ column, value }) => sql.param(value(item), column) as unknown as SQL));
-  const values = adapter.valuesTable(table, derivedTableAlias(meta), fields.map((f) => f.column), rows);
-  const keyCount = meta.primaryKey.length;
-  const where = meta.primaryKey.map(({ column }, i) => sql`${column} = ${values.field(i)}`);
-  if (sample.request.check) where.push(sql`${version.column} = ${values.field(keyCount)}`);
-  const changeField = new Map(sample.changes.keys.map((key, i) => [key, values.field(keyCount + (sample.request.check ? 1 : 0) + i)]));
-  const valueOf = (key: string) => changeField.get(key)!;
+  const rows = indexedRows(
+    meta,
+    columns,
+    items.map(({ index, item }) => ({
+      index,
+      values: [
+        ...keyValues(meta, item.request.key),
+        ...(check ? [sql.param(item.request.expected, version.column) as unknown as SQL] : []),
+        ...plainKeys.map((key) => sql.param(item.changes.plain[key], meta.columns[key]!) as unknown as SQL),
+      ],
+    })),
+  );
+  const where = [rows.keyOn];
+  if (check) where.push(sql`${version.column} = ${rows.field(primaryKey.length)}`);
+  const first = primaryKey.length + (check ? 1 : 0);
+  const plainField = new Map(plainKeys.map((key, i) => [key, rows.field(first + i)]));
+  // The index is ours, an integer: inlined rather than bound.
+  const byIndex = (key: string) =>
+    sql`case ${rows.index} ${sql.join(
+      items.map(({ index, item }) => sql`when ${sql.raw(String(index))} then ${valueSql(meta, item.changes, key)}`),
+      sql` `,
+    )} end`;
+  const valueOf = (key: string) => (embedded ? byIndex(key) : plainField.get(key)!);
   const set = assignmentsOf(meta, versionSql(meta, sample.bump, valueOf), sample.changes.keys, valueOf);
-  return adapter.updateJoined(tx, table, set, values.source, sql.join(where, sql` and `));
-}
-
-/** A name for the derived table of a batch that cannot be the written table's own. */
-export function derivedTableAlias(meta: TableMeta): string {
-  return meta.name === 'batch_rows' ? 'batch_rows_' : 'batch_rows';
+  const returning = adapter.returningSeesJoinedTables ? { ...meta.columns, [indexKey(meta)]: rows.index } : undefined;
+  return adapter.updateJoined(tx, table, set, rows.source, sql.join(where, sql` and `), returning);
 }
 
 /**
- * The SET list: the version first, then the changed columns, then other columns' `$onUpdate`
- * values (evaluated once for the statement).
+ * The SET list: the version first, then the changed columns, other columns' `$onUpdate`
+ * values (evaluated once for the statement), and the primary key last, so that where
+ * assignments see earlier ones (MySQL) every CASE still finds its row by the old key.
  */
 function assignmentsOf(meta: TableMeta, version: SQL, changeKeys: readonly string[], valueOf: (key: string) => SQL): Assignment[] {
+  const isKey = (key: string) => meta.primaryKey.some((k) => k.key === key);
   const out: Assignment[] = [{ key: meta.version.key, column: meta.version.column, value: version }];
-  for (const key of changeKeys) out.push({ key, column: meta.columns[key]!, value: valueOf(key) });
+  for (const key of changeKeys) if (!isKey(key)) out.push({ key, column: meta.columns[key]!, value: valueOf(key) });
   const auto = autoValues(meta, changeKeys);
   for (const key of auto.keys) out.push({ key, column: meta.columns[key]!, value: valueSql(meta, auto, key) });
+  for (const key of changeKeys) if (isKey(key)) out.push({ key, column: meta.columns[key]!, value: valueOf(key) });
   return out;
 }
 
@@ -126,36 +166,35 @@ function versionSql(meta: TableMeta, bump: Bump, valueOf: (key: string) => SQL):
 }
 
 /**
- * `update t set c = case when id = ? then ? … else c end, version = … where id in (…) and
- * version = case when id = ? then ? … end`: any value, SQL expressions included.
+ * MySQL conditional bumps: `update t set version = case when id = ? then <bump of its row> …
+ * else version end, c = case when id = ? then ? … else c end where id in (…) and version =
+ * case when id = ? then ? … end`, assigned left to right so each bump compares the old values.
  */
-async function caseUpdate(tx: any, meta: TableMeta, items: readonly BatchItem[]): Promise<Record<string, unknown>[] | number> {
-  const { adapter, table } = meta;
-  const sample = items[0]!;
+async function caseUpdate(tx: any, meta: TableMeta, entries: readonly IndexedItem[]): Promise<number> {
+  const items = entries.map((e) => e.item);
   const where = sql.join(
     [keysIn(meta, items.map((i) => i.request.key)), versionsMatch(meta, items.map((i) => i.request))].filter((p): p is SQL => !!p),
     sql` and `,
   );
-  const keys = sample.changes.keys;
   const caseOf = (key: string) =>
     sql`case ${sql.join(
       items.map((i) => sql`when ${keyMatch(meta, i.request.key)} then ${valueSql(meta, i.changes, key)}`),
       sql` `,
     )} else ${meta.columns[key]!} end`;
-  // A conditional bump compares each row's own new values: one branch per row.
-  const version =
-    sample.bump.type === 'conditional'
-      ? sql`case ${sql.join(
-          items.map((i) => sql`when ${keyMatch(meta, i.request.key)} then ${versionSql(meta, i.bump, (key) => valueSql(meta, i.changes, key))}`),
-          sql` `,
-        )} else ${meta.version.column} end`
-      : versionSql(meta, sample.bump, caseOf);
-  const set = assignmentsOf(meta, version, keys, caseOf);
-  if (adapter.supportsReturning) {
-    return tx.update(table).set(Object.fromEntries(set.map(({ key, value }) => [key, value]))).where(where).returning();
-  }
-  const list = sql.join(set.map(({ column, value }) => sql`${column} = ${value}`), sql`, `);
-  return adapter.executeCount(tx, sql`update ${table} set ${list} where ${where}`);
+  const version = sql`case ${sql.join(
+    items.map((i) => sql`when ${keyMatch(meta, i.request.key)} then ${versionSql(meta, i.bump, (key) => valueSql(meta, i.changes, key))}`),
+    sql` `,
+  )} else ${meta.version.column} end`;
+  return meta.adapter.updateInOrder(tx, meta.table, assignmentsOf(meta, version, items[0]!.changes.keys, caseOf), where);
+}
+
+/** `version = case when <key 1> then e1 … else version end`: each checked row's expected version. */
+function versionsMatch(meta: TableMeta, requests: readonly WriteRequest[]): SQL | undefined {
+  const checked = requests.filter((r) => r.check);
+  if (checked.length === 0) return undefined;
+  const v = meta.version.column;
+  const branches = checked.map((r) => sql`when ${keyMatch(meta, r.key)} then ${sql.param(r.expected, v)}`);
+  return sql`${v} = case ${sql.join(branches, sql` `)} else ${v} end`;
 }
 
 function valueSql(meta: TableMeta, changes: SplitChanges, key: string): SQL {

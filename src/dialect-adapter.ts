@@ -30,6 +30,11 @@ export interface DialectAdapter {
    * (PostgreSQL fails such a write with a serialization error instead; SQLite has one writer.)
    */
   readonly conflictReadMustLock: boolean;
+  /**
+   * `UPDATE … FROM … RETURNING` may return fields of the joined table (PostgreSQL); SQLite's
+   * RETURNING sees only the updated table, MySQL has none.
+   */
+  readonly returningSeesJoinedTables: boolean;
   /** Largest number of bound parameters one statement may carry. */
   readonly maxParameters: number;
 
@@ -81,10 +86,36 @@ export interface DialectAdapter {
    */
   valuesTable(table: Table, alias: string, columns: readonly Column[], rows: readonly (readonly SQL[])[]): ValuesTable;
   /**
-   * Runs one UPDATE of `table` joined to `source` on `where`: the RETURNING rows where the
-   * dialect has RETURNING, else the number of rows matched. `set` is applied in the order given.
+   * Runs one UPDATE of `table` joined to `source` on `where`: the RETURNING rows (`returning`'s
+   * fields, all columns by default) where the dialect has RETURNING, else the number of rows
+   * matched. `set` is applied in the order given.
    */
-  updateJoined(db: any, table: Table, set: readonly Assignment[], source: SQL, where: SQL): Promise<Record<string, unknown>[] | number>;
+  updateJoined(
+    db: any,
+    table: Table,
+    set: readonly Assignment[],
+    source: SQL,
+    where: SQL,
+    returning?: Record<string, unknown>,
+  ): Promise<Record<string, unknown>[] | number>;
+  /**
+   * Runs `update <table> set <set> where <where>` with the assignments in the order given,
+   * reading the rows by primary key (MySQL: `force index (primary)`); the number of rows matched.
+   */
+  updateInOrder(db: any, table: Table, set: readonly Assignment[], where: SQL): Promise<number>;
+  /**
+   * Runs one DELETE of the rows of `table` that `source` joins on `on`; the number deleted.
+   * MySQL drives it from `source` (`straight_join`), so only the joined rows are read and locked.
+   */
+  deleteJoined(db: any, table: Table, source: SQL, on: SQL): Promise<number>;
+  /**
+   * A select of `fields` from `table` (the caller adds joins, where, order) that locks the rows
+   * of `table` it returns, in the order it returns them, reading them by primary key:
+   * PostgreSQL `for update of <table>` (joined derived tables stay unlocked), MySQL
+   * `force index (primary) … for update`; SQLite's write transaction already holds the
+   * database (a plain select).
+   */
+  selectForUpdate(db: any, table: Table, fields: Record<string, unknown>): any;
 }
 
 /** The smallest and largest value of an integer column, as JS numbers. */
@@ -121,6 +152,14 @@ export interface Assignment {
 export function valuesRows(rows: readonly (readonly SQL[])[]): SQL {
   return sql.join(
     rows.map((row) => sql`(${sql.join(row as SQL[], sql`, `)})`),
+    sql`, `,
+  );
+}
+
+/** `a = …, b = …`: a SET list in the order given. */
+export function setList(set: readonly Assignment[]): SQL {
+  return sql.join(
+    set.map(({ column, value }) => sql`${column} = ${value}`),
     sql`, `,
   );
 }

@@ -1,5 +1,5 @@
 import { is, Column, SQL, sql, type SQLWrapper } from 'drizzle-orm';
-import { bumpShape, bumpSql, wallClockMicros, type Bump } from './bump.js';
+import { bumpSql, wallClockMicros, type Bump } from './bump.js';
 import type { RowKey } from './errors.js';
 import { cachedStatement, statementName } from './statement-cache.js';
 import type { TableMeta } from './table-meta.js';
@@ -88,9 +88,9 @@ export function keyWhere(meta: TableMeta, check: boolean, slot: Slot): SQL {
   return sql.join(parts, sql` and `);
 }
 
-/** Cache key of a shape. */
+/** Cache key of a shape: JSON, since column keys may hold any character (`'a,b'` is not `'a'` and `'b'`). */
 function shapeKey(shape: UpdateShape): string {
-  return `u|${shape.check ? 1 : 0}|${bumpShape(shape.bump)}|${shape.changeKeys.join(',')}|${shape.autoKeys.join(',')}`;
+  return JSON.stringify(['u', shape.check, shape.bump, shape.changeKeys, shape.autoKeys]);
 }
 
 /**

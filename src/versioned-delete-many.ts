@@ -1,7 +1,8 @@
 import { sql, type Table } from 'drizzle-orm';
-import { checkBatch, keyText, partition, readConflicts } from './batch-rows.js';
-import { derivedTableAlias } from './batch-update-statements.js';
-import { ConcurrencyError, type RecordModifiedError, type RowKey } from './errors.js';
+import { atItem, batchArray } from './batch-input.js';
+import { checkBatch, chunkSize, indexedRows, keyValues, lockBatchRows, partition } from './batch-rows.js';
+import { ConcurrencyError, type RecordModifiedError } from './errors.js';
+import { inTransaction } from './in-transaction.js';
 import type { TableMeta } from './table-meta.js';
 import type { BatchOptions } from './versioned-update-many.js';
 import type { TargetOf } from './versioned-update.js';
@@ -15,18 +16,21 @@ export interface DeleteManyResult<Target> {
 }
 
 /**
- * Deletes many rows, each checked against its own version, in one transaction: the keys and
- * expected versions travel as one derived table, so a batch is one DELETE whatever its size
- * (two when some rows are unchecked; split only past the dialect's parameter limit).
- * Policies as `versionedUpdateMany`.
+ * Deletes many rows, each checked against its own version, in one transaction. The rows are
+ * first locked in primary-key order and read with the index of the item naming each (the
+ * database matching the keys), as `versionedUpdateMany` does; then the matching ones go in one
+ * DELETE whatever the batch size (two when some rows are unchecked; split only past the
+ * dialect's parameter limit). Policies as `versionedUpdateMany`.
  * @example
  * await versionedDeleteMany(db, accounts, [a, b], { policy: 'abort' })
- * // PostgreSQL: delete from "accounts" where ("accounts"."id", "accounts"."version") in
- * //   (select "batch_rows"."c0", "batch_rows"."c1" from (values ((select "accounts"."id" from "accounts" where false), …),
- * //   ($1, $2), ($3, $4)) as "batch_rows"("c0", "c1")) returning "id"   (rows it did not return: one select tells why)
- * // SQLite: the same with `(values (?, ?), …) as "batch_rows"` and its fields column1, column2.
- * // MySQL: select … where `id` in (?, ?) for update; delete from `accounts` where (`id`, `version`) in
- * //   (select `c0`, `c1` from (select ? as `c0`, ? as `c1` union all select ?, ?) as `batch_rows`)
+ * // PostgreSQL: select … left join (values …) as "batch_rows"("c0", "c1") on … where "accounts"."id" in ($1, $2)
+ * //   order by "accounts"."id" for update of "accounts";
+ * //   delete from "accounts" where exists (select 1 from (values ((select "accounts"."version" from "accounts" where false), …),
+ * //   ($1, $2, $3), …) as "batch_rows"("c0", "c1", "c2") where "accounts"."id" = "batch_rows"."c1"
+ * //   and "accounts"."version" = "batch_rows"."c2")
+ * // SQLite: the same without `for update`, fields column1, column2, ….
+ * // MySQL: select … from `accounts` force index (`PRIMARY`) left join (…) … for update; delete `accounts` from
+ * //   (select ? as `c0`, ? as `c1`, ? as `c2` union all …) as `batch_rows` straight_join `accounts` on …
  */
 export async function versionedDeleteMany<T extends Table, Target extends TargetOf<T>>(
   db: unknown,
@@ -35,59 +39,49 @@ export async function versionedDeleteMany<T extends Table, Target extends Target
   options: BatchOptions = {},
 ): Promise<DeleteManyResult<Target>> {
   const meta = metaFor(db, table);
-  const requests = targets.map((target) => writeRequest(meta, target, options));
+  const list = batchArray(meta, 'versionedDeleteMany', targets, 'targets') as readonly Target[];
+  const requests = list.map((target, index) => atItem(meta, index, () => writeRequest(meta, target, options)));
   const policy = options.policy ?? 'abort';
   checkBatch(meta, policy, requests);
   if (requests.length === 0) return { deleted: [], conflicts: [] };
-  const deletedIn = (done: Set<string>) => targets.filter((_, i) => done.has(keyText(meta, requests[i]!.key)));
-  return (db as any).transaction(async (tx: any) => {
-    if (meta.adapter.supportsReturning) {
-      // RETURNING says which rows went: no locking read first.
-      const done = new Set<string>();
-      for (const group of [requests.filter((r) => r.check && !r.unmatchable), requests.filter((r) => !r.check)]) {
-        for (const key of (await runDeletes(tx, meta, group)) as RowKey[]) done.add(keyText(meta, key));
-      }
-      const missing = requests.filter((r) => !done.has(keyText(meta, r.key)));
-      const conflicts = missing.length > 0 ? await readConflicts(tx, meta, missing) : [];
-      if (policy === 'abort' && conflicts.length > 0) throw conflicts[0];
-      return { deleted: deletedIn(done), conflicts };
-    }
-    const { ok, conflicts } = await partition(tx, meta, requests);
+  return inTransaction(db, async (tx) => {
+    const { ok, conflicts } = partition(meta, requests, await lockBatchRows(tx, meta, requests));
     if (policy === 'abort' && conflicts.length > 0) throw conflicts[0];
+    const gone = ok.map((index) => requests[index]!);
     let count = 0;
-    for (const group of [ok.filter((r) => r.check), ok.filter((r) => !r.check)]) count += (await runDeletes(tx, meta, group)) as number;
-    if (count !== ok.length) {
-      throw new ConcurrencyError(`batch delete of "${meta.name}" matched ${count} of ${ok.length} locked rows; rolled back`);
+    for (const group of [gone.filter((r) => r.check), gone.filter((r) => !r.check)]) count += await runDeletes(tx, meta, group);
+    if (count !== gone.length) {
+      throw new ConcurrencyError(`batch delete of "${meta.name}" matched ${count} of ${gone.length} locked rows; rolled back`);
     }
-    return { deleted: deletedIn(new Set(ok.map((r) => keyText(meta, r.key)))), conflicts };
+    return { deleted: ok.map((index) => list[index]!), conflicts };
   });
 }
 
 /**
- * `delete … where (pk, version) in (select … from <rows>)` for requests that all check (or all
- * skip the check), in chunks under the parameter limit: the deleted keys where RETURNING
- * exists, else the number of rows deleted.
+ * `delete from t where exists (select 1 from <rows> b where t.pk = b.pk and t.version = b.version)`
+ * (MySQL: `delete t from <rows> b straight_join t on …`) for requests that all
+ * check (or all skip the check), in chunks under the parameter limit: the number of rows deleted.
  */
-async function runDeletes(tx: any, meta: TableMeta, requests: readonly WriteRequest[]): Promise<RowKey[] | number> {
-  if (requests.length === 0) return meta.adapter.supportsReturning ? [] : 0;
-  const { adapter, table, version } = meta;
+async function runDeletes(tx: any, meta: TableMeta, requests: readonly WriteRequest[]): Promise<number> {
+  if (requests.length === 0) return 0;
+  const { adapter, table, version, primaryKey } = meta;
   const check = requests[0]!.check;
-  const columns = [...meta.primaryKey.map(({ column }) => column), ...(check ? [version.column] : [])];
-  const size = Math.max(1, Math.floor(adapter.maxParameters / columns.length) - 1);
-  const keys: RowKey[] = [];
+  const columns = [...primaryKey.map(({ column }) => column), ...(check ? [version.column] : [])];
+  const size = chunkSize(meta, 1 + columns.length);
   let count = 0;
   for (let i = 0; i < requests.length; i += size) {
-    const rows = requests.slice(i, i + size).map((r) => [
-      ...meta.primaryKey.map(({ key, column }) => sql.param(r.key[key], column) as never),
-      ...(check ? [sql.param(r.expected, version.column) as never] : []),
-    ]);
-    const values = adapter.valuesTable(table, derivedTableAlias(meta), columns, rows);
-    const fields = sql.join(columns.map((_, f) => values.field(f)), sql`, `);
-    const where = sql`(${sql.join(columns.map((c) => sql`${c}`), sql`, `)}) in (select ${fields} from ${values.source})`;
-    if (adapter.supportsReturning) {
-      const returned = Object.fromEntries(meta.primaryKey.map(({ key, column }) => [key, column]));
-      keys.push(...((await tx.delete(table).where(where).returning(returned)) as RowKey[]));
-    } else count += adapter.affectedRows(await tx.delete(table).where(where));
+    const chunk = requests.slice(i, i + size);
+    const rows = indexedRows(
+      meta,
+      columns,
+      chunk.map((r, index) => ({
+        index,
+        values: [...keyValues(meta, r.key), ...(check ? [sql.param(r.expected, version.column) as never] : [])],
+      })),
+    );
+    const on = [rows.keyOn];
+    if (check) on.push(sql`${version.column} = ${rows.field(primaryKey.length)}`);
+    count += await adapter.deleteJoined(tx, table, rows.source, sql.join(on, sql` and `));
   }
-  return adapter.supportsReturning ? keys : count;
+  return count;
 }

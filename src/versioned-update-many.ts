@@ -1,7 +1,9 @@
 import type { Table } from 'drizzle-orm';
-import { checkBatch, keyText, partition, readConflicts, readRows, type BatchPolicy } from './batch-rows.js';
-import { batchItem, runBatchUpdates, type BatchItem } from './batch-update-statements.js';
-import { ConcurrencyError, type RecordModifiedError, type RowKey } from './errors.js';
+import { atItem, batchArray, updateItem } from './batch-input.js';
+import { checkBatch, lockBatchRows, partition, readBack, type BatchPolicy } from './batch-rows.js';
+import { batchItem, runBatchUpdates, type BatchItem, type IndexedItem } from './batch-update-statements.js';
+import { ConcurrencyError, ConfigurationError, formatKey, type RecordModifiedError, type RowKey } from './errors.js';
+import { inTransaction } from './in-transaction.js';
 import type { TableMeta } from './table-meta.js';
 import type { ChangesOf, RowOf, TargetOf } from './versioned-update.js';
 import { metaFor, type WriteOptions } from './write-request.js';
@@ -19,24 +21,33 @@ export interface UpdateManyResult<Row> {
 }
 
 /**
- * Updates many rows, each checked against its own version, in one transaction. The rows travel
- * as one derived table joined on the key, so a uniform batch is one UPDATE whatever its size
- * (one per distinct set of changed columns, split only past the dialect's parameter limit);
- * rows whose changes hold SQL expressions use a CASE per column instead.
+ * Updates many rows, each checked against its own version, in one transaction. First the
+ * rows are locked in primary-key order (one global order, so concurrent overlapping batches
+ * never deadlock) and read with the index of the item that names each — the database decides
+ * which row a key names (its types, collations, padding), not JavaScript. Then the rows travel
+ * as one derived table joined on the key: a uniform batch is one UPDATE whatever its size (one
+ * per distinct set of changed columns, split only past the dialect's parameter limit); rows
+ * whose changes hold SQL expressions pick them with a CASE on the item index.
  * `policy: 'abort'` applies nothing when any row conflicts and throws its error;
- * `'silent'` applies every other row and returns the conflicts.
+ * `'silent'` applies every other row and returns the conflicts. Two items naming one row are a
+ * `ConfigurationError` (before anything is applied).
  * @example
  * const { updated, conflicts } = await versionedUpdateMany(db, accounts, [
  *   { target: a, changes: { balance: 10 } }, { target: b, changes: { balance: 20 } },
  * ], { policy: 'silent' })
- * // PostgreSQL: update "accounts" set "version" = "accounts"."version" + 1, "balance" = "batch_rows"."c2"
- * //   from (values ((select "accounts"."id" from "accounts" where false), …), ($1, $2, $3), ($4, $5, $6))
- * //     as "batch_rows"("c0", "c1", "c2")
- * //   where "accounts"."id" = "batch_rows"."c0" and "accounts"."version" = "batch_rows"."c1" returning …
- * //   (rows it did not return: one select by key tells modified from deleted)
- * // SQLite: the same with `(values (?, ?, ?), …) as "batch_rows"` and its fields column1, column2, …
- * // MySQL: select … where `id` in (?, ?) for update; update `accounts` join (select ? as `c0`, ? as `c1`, ? as `c2`
- * //   union all select ?, ?, ?) as `batch_rows` on … set …; select … where `id` in (?, ?) to read the rows back.
+ * // PostgreSQL: select "accounts".…, "batch_rows"."c0" from "accounts" left join (values …, ($1, $2), ($3, $4))
+ * //     as "batch_rows"("c0", "c1") on "accounts"."id" = "batch_rows"."c1"
+ * //     where "accounts"."id" in ($5, $6) order by "accounts"."id" for update of "accounts";
+ * //   update "accounts" set "version" = "accounts"."version" + 1, "balance" = "batch_rows"."c3"
+ * //   from (values ((select "accounts"."version" from "accounts" where false), …), ($1, $2, $3, $4), …)
+ * //     as "batch_rows"("c0", "c1", "c2", "c3")
+ * //   where "accounts"."id" = "batch_rows"."c1" and "accounts"."version" = "batch_rows"."c2"
+ * //   returning "accounts".…, "batch_rows"."c0"
+ * // SQLite: the same without `for update` (the write transaction holds the database), fields
+ * //   column1, column2, …, then one `select … join (values …)` reads the rows back.
+ * // MySQL: select … left join (select ? as `c0`, ? as `c1` union all …) as `batch_rows` on …
+ * //   where `id` in (?, ?) order by `id` for update; update (…) as `batch_rows` straight_join `accounts`
+ * //   on … set …; select … join (…) to read the rows back.
  */
 export async function versionedUpdateMany<T extends Table>(
   db: unknown,
@@ -45,41 +56,56 @@ export async function versionedUpdateMany<T extends Table>(
   options: BatchOptions = {},
 ): Promise<UpdateManyResult<RowOf<T>>> {
   const meta = metaFor(db, table);
-  const prepared = items.map(({ target, changes }) => batchItem(meta, target, changes, options));
+  const prepared = batchArray(meta, 'versionedUpdateMany', items, '{ target, changes }').map((raw, index) => {
+    const { target, changes } = updateItem(meta, raw, index);
+    return atItem(meta, index, () => batchItem(meta, target, changes, options));
+  });
   const policy = options.policy ?? 'abort';
   checkBatch(meta, policy, prepared.map((i) => i.request));
+  prepared.forEach((item, index) => keyAfter(meta, item, index));
   if (prepared.length === 0) return { updated: [], conflicts: [] };
-  const run = meta.adapter.supportsReturning ? updateReturning : updateLocked;
-  return (db as any).transaction((tx: any) => run(tx, meta, prepared, policy));
+  return inTransaction(db, (tx) => updateBatch(tx, meta, prepared, policy));
 }
 
 /**
- * With RETURNING the UPDATE itself says which rows matched: no locking read first. The rows it
- * did not return are read once to tell modified from deleted.
+ * Locks and checks, updates the matching rows, and maps what the database returned back to
+ * the items by their index (RETURNING where it carries the index, else one read back by the
+ * key each row has now).
  */
-async function updateReturning(tx: any, meta: TableMeta, items: BatchItem[], policy: BatchPolicy): Promise<UpdateManyResult<any>> {
-  const { rows } = await runBatchUpdates(tx, meta, items.filter((i) => !i.request.unmatchable));
-  const byKey = new Map(rows.map((row) => [keyText(meta, row as RowKey), row]));
-  const missing = items.filter((i) => !byKey.has(keyText(meta, i.request.key))).map((i) => i.request);
-  const conflicts = missing.length > 0 ? await readConflicts(tx, meta, missing) : [];
-  if (policy === 'abort' && conflicts.length > 0) throw conflicts[0];
-  return { updated: items.flatMap((i) => byKey.get(keyText(meta, i.request.key)) ?? []), conflicts };
-}
-
-/**
- * Without RETURNING the rows are locked and read first (`select … for update`) to know which
- * match, the matching ones updated, then read back.
- */
-async function updateLocked(tx: any, meta: TableMeta, items: BatchItem[], policy: BatchPolicy): Promise<UpdateManyResult<any>> {
-  const { ok, conflicts } = await partition(tx, meta, items.map((i) => i.request));
+async function updateBatch(tx: any, meta: TableMeta, items: BatchItem[], policy: BatchPolicy): Promise<UpdateManyResult<any>> {
+  const stored = await lockBatchRows(tx, meta, items.map((i) => i.request));
+  const { ok, conflicts } = partition(meta, items.map((i) => i.request), stored);
   if (policy === 'abort' && conflicts.length > 0) throw conflicts[0];
   if (ok.length === 0) return { updated: [], conflicts };
-  const okTexts = new Set(ok.map((r) => keyText(meta, r.key)));
-  const applied = items.filter((i) => okTexts.has(keyText(meta, i.request.key)));
-  const { count } = await runBatchUpdates(tx, meta, applied);
-  if (count !== applied.length) throw unexpected(meta, applied.length, count);
-  const byKey = new Map((await readRows(tx, meta, ok.map((r) => r.key))).map((row) => [keyText(meta, row as RowKey), row]));
-  return { updated: applied.map((i) => byKey.get(keyText(meta, i.request.key))), conflicts };
+  const applied: IndexedItem[] = ok.map((index) => ({ index, item: items[index]! }));
+  const { rows, count } = await runBatchUpdates(tx, meta, applied);
+  const { adapter } = meta;
+  // Rows are locked and checked: every one matches. mysql2 with `-FOUND_ROWS` counts only the changed ones.
+  if (count > applied.length || (count < applied.length && !adapter.affectedRowsMayMissUnchanged)) throw unexpected(meta, applied.length, count);
+  const written = adapter.returningSeesJoinedTables
+    ? rows
+    : await readBack(tx, meta, applied.map(({ index, item }) => ({ index, key: keyAfter(meta, item, index) })));
+  const missing = applied.filter(({ index }) => !written.has(index));
+  if (missing.length > 0) throw unexpected(meta, applied.length, applied.length - missing.length);
+  return { updated: applied.map(({ index }) => written.get(index)), conflicts };
+}
+
+/**
+ * The key a row has after its item's changes: the changed key values, else the target's.
+ * Where the rows are read back by key, a key moved by an SQL expression cannot be found:
+ * a `ConfigurationError` before any SQL.
+ */
+function keyAfter(meta: TableMeta, item: BatchItem, index: number): RowKey {
+  const key: RowKey = { ...item.request.key };
+  for (const { key: field } of meta.primaryKey) {
+    if (Object.hasOwn(item.changes.embedded, field) && !meta.adapter.returningSeesJoinedTables) {
+      throw new ConfigurationError(
+        `batch item ${index} of "${meta.name}" (${formatKey(item.request.key)}) moves primary key "${field}" by an SQL expression: in a batch on ${meta.adapter.dialect}, give the new key as a value`,
+      );
+    }
+    if (Object.hasOwn(item.changes.plain, field)) key[field] = item.changes.plain[field];
+  }
+  return key;
 }
 
 function unexpected(meta: TableMeta, expected: number, got: number): ConcurrencyError {

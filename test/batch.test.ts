@@ -83,8 +83,9 @@ await databaseSuites('batch writes', (test, { db, t, d }) => {
       counts.push(log.filter((q) => !/^(begin|commit|savepoint|release)/i.test(q)).length);
     }
     assert.is(counts[0], counts[1]);
-    // RETURNING says which rows matched: one UPDATE. MySQL: locking read, UPDATE, read-back.
-    assert.is(counts[0], adapterForTable(t.accounts).supportsReturning ? 1 : 3);
+    // The locking read (key order), then the UPDATE; RETURNING carries the item index on PostgreSQL,
+    // elsewhere one read-back maps rows to items.
+    assert.is(counts[0], adapterForTable(t.accounts).returningSeesJoinedTables ? 2 : 3);
   });
 
   test('SQL expressions and plain values in one batch: each row gets its own', async () => {
@@ -168,7 +169,8 @@ await databaseSuites('batch writes', (test, { db, t, d }) => {
       assert.is(deleted.length, n);
       counts.push(log.filter((q) => !/^(begin|commit|savepoint|release)/i.test(q)).length);
     }
-    assert.equal(counts, adapterForTable(t.accounts).supportsReturning ? [1, 1] : [2, 2]);
+    // The locking read (key order), then one DELETE.
+    assert.equal(counts, [2, 2]);
     const rows = await seed(3);
     await versionedUpdate(db, t.accounts, rows[0], { balance: 1 });
     await versionedUpdate(db, t.accounts, rows[1], { balance: 1 });
@@ -210,5 +212,29 @@ await databaseSuites('batch writes', (test, { db, t, d }) => {
     await rejects(() => versionedUpdateMany(logged, t.accounts, [{ target: rows[0], changes: { version: 3 } as never }]), ConfigurationError);
     assert.equal(log, []);
     assert.equal(await versionedUpdateMany(db, t.accounts, []), { updated: [], conflicts: [] });
+  });
+
+  test('malformed batches are a ConfigurationError naming the table and the item, before any SQL', async () => {
+    const rows = await seed(2);
+    const log: string[] = [];
+    const logged = d.logged(log);
+    const ok = { target: rows[0], changes: { balance: 1 } };
+    const bad: [unknown, RegExp][] = [
+      ['nope', /versionedUpdateMany on "dc_accounts" takes an array of \{ target, changes \}, got string "nope"/],
+      [{ target: rows[0], changes: {} }, /takes an array .* got an object/],
+      [[ok, null], /"dc_accounts": item 1 must be \{ target, changes \}, got null/],
+      [[ok, 3], /item 1 must be \{ target, changes \}, got number 3/],
+      [[ok, { changes: {} }], /"dc_accounts": item 1 has no target/],
+      [[{ target: rows[0] }], /"dc_accounts": item 0 has no changes/],
+      [[ok, { target: { owner: 'x' }, changes: {} }], /batch item 1 of "dc_accounts": .*primary key "id"/],
+      [[ok, { target: rows[1], changes: { ghost: 1 } }], /batch item 1 of "dc_accounts": .*"ghost"/],
+    ];
+    for (const [items, message] of bad) {
+      await rejects(() => versionedUpdateMany(logged, t.accounts, items as never), ConfigurationError, message);
+    }
+    await rejects(() => versionedDeleteMany(logged, t.accounts, { id: 1 } as never), ConfigurationError, /versionedDeleteMany on "dc_accounts" takes an array of targets/);
+    await rejects(() => versionedDeleteMany(logged, t.accounts, [rows[0], null] as never), ConfigurationError, /batch item 1 of "dc_accounts": target .* got null/);
+    assert.equal(log, []);
+    assert.equal(await balances(), [[0, 1], [0, 1]]);
   });
 });

@@ -1,6 +1,6 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { MySqlDatabase, MySqlTable, MySqlTransaction, getTableConfig } from 'drizzle-orm/mysql-core';
-import { integerBits, type DialectAdapter, type IntegerRange } from '../dialect-adapter.js';
+import { integerBits, setList, type DialectAdapter, type IntegerRange } from '../dialect-adapter.js';
 
 /**
  * Rows an update matched. mysql2 turns the `FOUND_ROWS` client flag on by default, so
@@ -37,6 +37,7 @@ export const mysqlAdapter: DialectAdapter = {
   affectedRowsMayMissUnchanged: true,
   supportsSelectForUpdate: true,
   conflictReadMustLock: true,
+  returningSeesJoinedTables: false,
   maxParameters: 65_535,
   ownsTable: (table: Table) => is(table, MySqlTable),
   ownsDatabase: (db: unknown) => is(db, MySqlDatabase),
@@ -76,13 +77,20 @@ export const mysqlAdapter: DialectAdapter = {
     };
   },
   // Multi-table UPDATE: MySQL does not promise the order of its assignments, so callers keep
-  // comparisons of old and new values (conditional bumps) out of it.
+  // comparisons of old and new values (conditional bumps) out of it. Driven from the derived
+  // rows (`straight_join`) into the primary key (`force index`: on a small table a scan looks
+  // cheaper, and would lock rows outside the batch), it reads and locks the joined rows only.
   updateJoined: (db, table, set, source, where) =>
-    executeAndCount(db, sql`update ${table} join ${source} on ${where} set ${sql.join(
-      set.map(({ column, value }) => sql`${column} = ${value}`),
-      sql`, `,
-    )}`),
+    executeAndCount(db, sql`update ${source} straight_join ${table} ${BY_KEY} on ${where} set ${setList(set)}`),
+  updateInOrder: (db, table, set, where) => executeAndCount(db, sql`update ${table} ${BY_KEY} set ${setList(set)} where ${where}`),
+  deleteJoined: (db, table, source, on) => executeAndCount(db, sql`delete ${table} from ${source} straight_join ${table} ${BY_KEY} on ${on}`),
+  // By primary key even on a small table, where a scan would lock rows outside the batch;
+  // derived tables joined to it are never locked.
+  selectForUpdate: (db, table, fields) => db.select(fields).from(table, { forceIndex: 'PRIMARY' }).for('update'),
 };
+
+/** The index hint that makes a statement read the table by primary key. */
+const BY_KEY = sql.raw('force index (primary)');
 
 async function executeAndCount(db: any, query: SQL): Promise<number> {
   return mysqlAffectedRows(await db.execute(query));

@@ -1,7 +1,7 @@
-import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
+import { getTableName, is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { PgDatabase, PgTable, PgTransaction, getTableConfig } from 'drizzle-orm/pg-core';
 import { PostgresJsSession } from 'drizzle-orm/postgres-js/session';
-import { integerBits, valuesRows, type DialectAdapter, type IntegerRange } from '../dialect-adapter.js';
+import { integerBits, setList, valuesRows, type DialectAdapter, type IntegerRange } from '../dialect-adapter.js';
 
 /** Row count of a PostgreSQL driver result: postgres.js `count`, node-postgres `rowCount`, PGlite `affectedRows`. */
 function pgAffectedRows(result: any): number {
@@ -44,6 +44,7 @@ export const pgAdapter: DialectAdapter = {
   affectedRowsMayMissUnchanged: false,
   supportsSelectForUpdate: true,
   conflictReadMustLock: false,
+  returningSeesJoinedTables: true,
   maxParameters: 65_534,
   ownsTable: (table: Table) => is(table, PgTable),
   ownsDatabase: (db: unknown) => is(db, PgDatabase),
@@ -80,6 +81,10 @@ export const pgAdapter: DialectAdapter = {
       field: (i) => sql`${sql.identifier(alias)}.${names[i]!}`,
     };
   },
-  updateJoined: (db, table, set, source, where) =>
-    db.update(table).set(Object.fromEntries(set.map(({ key, value }) => [key, value]))).from(source).where(where).returning(),
+  updateJoined: (db, table, set, source, where, returning) =>
+    db.update(table).set(Object.fromEntries(set.map(({ key, value }) => [key, value]))).from(source).where(where).returning(returning),
+  updateInOrder: async (db, table, set, where) => pgAffectedRows(await db.execute(sql`update ${table} set ${setList(set)} where ${where}`)),
+  deleteJoined: async (db, table, source, on) => pgAffectedRows(await db.delete(table).where(sql`exists (select 1 from ${source} where ${on})`)),
+  // `of` names the table as the FROM list does, without its schema.
+  selectForUpdate: (db, table, fields) => db.select(fields).from(table).for('update', { of: sql.identifier(getTableName(table)) }),
 };

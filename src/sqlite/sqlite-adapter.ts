@@ -1,6 +1,6 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { BaseSQLiteDatabase, SQLiteTable, SQLiteTransaction, getTableConfig } from 'drizzle-orm/sqlite-core';
-import { integerBits, valuesRows, type DialectAdapter } from '../dialect-adapter.js';
+import { integerBits, setList, valuesRows, type DialectAdapter } from '../dialect-adapter.js';
 
 /** Row count of a SQLite driver result: libSQL `rowsAffected`, better-sqlite3 `changes`. */
 function sqliteAffectedRows(result: any): number {
@@ -20,6 +20,7 @@ export const sqliteAdapter: DialectAdapter = {
   affectedRowsMayMissUnchanged: false,
   supportsSelectForUpdate: false,
   conflictReadMustLock: false,
+  returningSeesJoinedTables: false,
   maxParameters: 32_766,
   ownsTable: (table: Table) => is(table, SQLiteTable),
   ownsDatabase: (db: unknown) => is(db, BaseSQLiteDatabase),
@@ -52,4 +53,7 @@ export const sqliteAdapter: DialectAdapter = {
   }),
   updateJoined: (db, table, set, source, where) =>
     db.update(table).set(Object.fromEntries(set.map(({ key, value }) => [key, value]))).from(source).where(where).returning(),
+  updateInOrder: async (db, table, set, where) => sqliteAffectedRows(await db.run(sql`update ${table} set ${setList(set)} where ${where}`)),
+  deleteJoined: async (db, table, source, on) => sqliteAffectedRows(await db.delete(table).where(sql`exists (select 1 from ${source} where ${on})`)),
+  selectForUpdate: (db, table, fields) => db.select(fields).from(table),
 };

@@ -1,7 +1,7 @@
 import { drizzle } from 'drizzle-orm/mysql2';
 import mysql from 'mysql2/promise';
 import * as assert from 'uvu/assert';
-import { RecordModifiedError, versionedUpdate } from '../../src/index.js';
+import { RecordModifiedError, versionedUpdate, versionedUpdateMany } from '../../src/index.js';
 import { rejects } from '../support/assert-rejects.js';
 import { MYSQL_URL } from '../support/databases.js';
 import { databaseSuites } from '../support/suite.js';
@@ -22,6 +22,29 @@ await databaseSuites('mysql2 without FOUND_ROWS', (test, { t }) => {
       assert.is(shadow.version, 1);
       await versionedUpdate(db, t.posts, row, { title: 'moved' });
       await rejects(() => versionedUpdate(db, t.posts, row, { views: 0 }), RecordModifiedError);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  test('changed-row counts: a batch with an unchanged row applies every row; a stale one still conflicts', async () => {
+    const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 1, flags: ['-FOUND_ROWS'] });
+    try {
+      const db: any = drizzle(pool);
+      await db.insert(t.posts).values([{ id: 1, title: 't', body: 'b' }, { id: 2, title: 'u', body: 'c' }]);
+      const rows = await db.select().from(t.posts).orderBy(t.posts.id);
+      // Row 1 changes nothing (views already 0, an unchecked field): MySQL counts 1 changed row of 2.
+      const { updated } = await versionedUpdateMany(db, t.posts, [
+        { target: rows[0], changes: { views: 0 } },
+        { target: rows[1], changes: { views: 5 } },
+      ]);
+      assert.equal(updated.map((r: any) => [r.id, r.views, r.version]), [[1, 0, 1], [2, 5, 1]]);
+      const touched = await versionedUpdateMany(db, t.posts, [
+        { target: updated[0]!, changes: { title: 't' } },
+        { target: updated[1]!, changes: { title: 'moved' } },
+      ]);
+      assert.equal(touched.updated.map((r: any) => [r.title, r.version]), [['t', 1], ['moved', 2]]);
+      await rejects(() => versionedUpdateMany(db, t.posts, [{ target: rows[1], changes: { views: 0 } }]), RecordModifiedError);
     } finally {
       await pool.end();
     }
