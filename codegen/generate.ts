@@ -19,6 +19,8 @@ export interface GenerateOptions {
   tests?: string | false;
   /** Clock for the journal's `when` (tests). */
   now?: () => number;
+  /** Runs after planning, before anything is written (tests: a concurrent writer at that exact moment). */
+  beforeWrite?: () => void | Promise<void>;
 }
 
 /** What a generate run found and would write. */
@@ -105,6 +107,7 @@ export async function generate(options: GenerateOptions = {}): Promise<string[]>
     // Under the lock no other run is writing: temporary files still around were left by a dead one.
     const leftovers = staleTemporaries([config.out, join(config.out, 'meta'), testsFolder(options, config)]);
     if (plan.files.length === 0 && plan.remove.length === 0 && leftovers.length === 0) return [];
+    await options.beforeWrite?.();
     writeAll(plan.files, [...plan.remove, ...leftovers]);
     return [...plan.files.map((f) => f.path), ...plan.remove];
   });
