@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makeProject } from './support/project.js';
+import { ROOT, makeProject, type Project } from './support/project.js';
 
 const s = suite('codegen CLI');
 const project = makeProject('cli', 'sqlite');
@@ -67,6 +70,53 @@ s('a glob that matches nothing, or --tests with --no-tests: exit 1 with the reas
   assert.is(both.code, 1);
   assert.match(both.stderr, /--tests and --no-tests exclude each other/);
   assert.equal(p.files(), before);
+  p.remove();
+});
+
+/**
+ * The CLI where it may not write: as root (whom permissions do not stop) it runs as `nobody`
+ * over a project owned by `nobody` except the folders `readOnly` (not what they hold);
+ * otherwise those folders are made read-only.
+ */
+function cliWithout(p: Project, readOnly: string[], ...args: string[]) {
+  const asRoot = process.getuid?.() === 0;
+  const own = (path: string, uid: number) => {
+    chownSync(path, uid, uid);
+    if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) own(join(path, entry), uid);
+  };
+  if (asRoot) {
+    own(p.dir, 65534);
+    for (const path of readOnly) chownSync(join(p.dir, path), 0, 0);
+  } else for (const path of readOnly) chmodSync(join(p.dir, path), 0o555);
+  try {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'codegen/cli.ts'), ...args], {
+      cwd: p.dir,
+      encoding: 'utf8',
+      env: { ...process.env, FORCE_COLOR: '0' },
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  } finally {
+    if (asRoot) own(p.dir, 0);
+    else for (const path of readOnly) chmodSync(join(p.dir, path), 0o755);
+  }
+}
+
+s('an output folder it may not write (EACCES): one line naming it, exit 1, nothing written', () => {
+  const p = makeProject('cli-eacces', 'sqlite');
+  p.write({ 'schema.ts': table('items', 'triggerVersion()'), 'test/concurrency/.keep': '' });
+  p.kit('generate', '--name', 'init');
+  const before = p.files();
+  for (const [readOnly, where] of [
+    [['drizzle/meta'], /^drizzle\/meta: cannot write here: permission denied \(EACCES\); nothing was written\n$/],
+    [['test/concurrency'], /^test\/concurrency\/setup\.ts: cannot write here: permission denied \(EACCES\); nothing was written\n$/],
+    [['drizzle'], /^drizzle\/0001_concurrency_triggers\.sql: cannot write here: permission denied \(EACCES\); nothing was written\n$/],
+  ] as const) {
+    const r = cliWithout(p, [...readOnly], 'generate');
+    assert.is(r.code, 1, `${readOnly.join()}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, where, readOnly.join());
+    assert.equal(p.files(), before, `${readOnly.join()}: nothing written, no temporary file left`);
+  }
   p.remove();
 });
 
