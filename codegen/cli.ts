@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { CodegenError } from './codegen-error.js';
 import { prestartScan } from './collect/scan-in-worker.js';
 import { loadConfig, shown } from './config/load-config.js';
+import { missingPeer, missingPeerMessage } from './load/optional-peer.js';
 // The rest (drizzle-orm and the three dialect cores, ~0.2 s) is imported once the scan thread is
 // loading the TypeScript compiler, so the two overlap.
 
@@ -112,7 +113,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof CodegenError ? error.message : `drizzle-concurrency: ${(error as Error)?.stack ?? String(error)}`);
+    const peer = missingPeer(error);
+    if (peer) console.error(missingPeerMessage(peer));
+    else console.error(error instanceof CodegenError ? error.message : `drizzle-concurrency: ${(error as Error)?.stack ?? String(error)}`);
     process.exit(1);
   },
 );

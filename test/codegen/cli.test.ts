@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT, makeProject, type Project } from './support/project.js';
+import { ROOT, kitDialect, makeProject, type Project } from './support/project.js';
 
 const s = suite('codegen CLI');
 const project = makeProject('cli', 'sqlite');
@@ -118,6 +119,35 @@ s('an output folder it may not write (EACCES): one line naming it, exit 1, nothi
     assert.equal(p.files(), before, `${readOnly.join()}: nothing written, no temporary file left`);
   }
   p.remove();
+});
+
+s('a missing optional peer (ts-morph, esbuild, drizzle-kit): one line naming it and the install command, exit 1, no stack', () => {
+  // The built package in a folder of its own whose node_modules lacks the peer (outside this
+  // package, so nothing above it resolves the peer either).
+  for (const peer of ['ts-morph', 'esbuild', 'drizzle-kit']) {
+    const home = mkdtempSync(join(tmpdir(), `dc-no-${peer}-`));
+    try {
+      cpSync(join(ROOT, 'dist'), join(home, 'dist'), { recursive: true });
+      cpSync(join(ROOT, 'package.json'), join(home, 'package.json'));
+      mkdirSync(join(home, 'node_modules'));
+      for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
+        if (entry !== peer && entry !== '.bin') symlinkSync(join(ROOT, 'node_modules', entry), join(home, 'node_modules', entry));
+      }
+      const dir = join(home, 'app');
+      mkdirSync(dir);
+      writeFileSync(
+        join(dir, 'drizzle.config.ts'),
+        `import { defineConfig } from 'drizzle-kit';\nexport default defineConfig(${JSON.stringify({ dialect: kitDialect('sqlite'), schema: './schema.ts', out: './drizzle' })});\n`,
+      );
+      writeFileSync(join(dir, 'schema.ts'), table('items', 'triggerVersion()'));
+      const r = spawnSync(process.execPath, [join(home, 'dist/codegen/cli.js'), 'generate'], { cwd: dir, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+      assert.is(r.status, 1, `${peer}: ${r.stdout}${r.stderr}`);
+      assert.is(r.stderr, `drizzle-concurrency: ${peer} is not installed; the codegen needs it: npm install --save-dev ${peer}\n`, peer);
+      assert.equal(readdirSync(dir).sort(), ['drizzle.config.ts', 'schema.ts'], `${peer}: nothing written`);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }
 });
 
 s.after(() => project.remove());
