@@ -3,6 +3,7 @@
  * The `drizzle-concurrency` command: `generate`, `check`, `triggers list|create|drop`.
  * Exit 0 on success, 1 on any failure with the reason on stderr.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CodegenError } from './codegen-error.js';
@@ -64,25 +65,27 @@ async function main(argv: string[]): Promise<number> {
   const tests = values['no-tests'] ? { tests: false as const } : values.tests ? { tests: resolve(values.tests) } : {};
   const options = { ...(values.config ? { config: values.config } : {}), ...tests };
   if (command === 'triggers' && sub !== 'list' && sub !== 'create' && sub !== 'drop') {
-    console.error(USAGE['triggers']);
+    console.error(`${sub === undefined ? 'triggers needs a subcommand' : `unknown triggers subcommand "${sub}"`}\n\n${USAGE['triggers']}`);
     return 1;
   }
   prestartScan();
   if (command === 'generate') {
-    const { generate } = await import('./generate.js');
-    const written = await generate(options);
-    if (written.length === 0) console.log('up to date: nothing to write');
+    const { generateReport } = await import('./generate.js');
+    const { written, removed } = await generateReport(options);
+    if (written.length === 0 && removed.length === 0) console.log('up to date: nothing to write');
     for (const path of written) console.log(`wrote ${shown(path)}`);
+    for (const path of removed) console.log(`removed ${shown(path)}`);
     return 0;
   }
   if (command === 'check') {
-    const { check } = await import('./generate.js');
-    const stale = await check(options);
-    if (stale.length === 0) {
+    const { planGeneration } = await import('./generate.js');
+    const plan = await planGeneration(options);
+    if (plan.files.length === 0 && plan.remove.length === 0) {
       console.log('up to date');
       return 0;
     }
-    for (const path of stale) console.error(`out of date: ${shown(path)}`);
+    for (const { path } of plan.files) console.error(`${existsSync(path) ? 'out of date' : 'missing'}: ${shown(path)}`);
+    for (const path of plan.remove) console.error(`stale (generate removes it): ${shown(path)}`);
     console.error('run "drizzle-concurrency generate" and commit the result');
     return 1;
   }
