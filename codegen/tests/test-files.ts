@@ -27,7 +27,7 @@ function importPathFrom(dir: string) {
 export function testFiles(dir: string, config: CodegenConfig, schema: CollectedSchema, sources: readonly string[]): { files: PlannedFile[]; stale: string[] } {
   // No versioned table, no suite: nor their setup, factories and harness.
   const files: PlannedFile[] = schema.tables.length === 0 ? [] : [
-    { path: join(dir, 'setup.ts'), content: renderSetup(config.dialect, config.dbCredentials, basename(config.file)), createOnly: true },
+    { path: join(dir, 'setup.ts'), content: renderSetup(config.dialect, importPathFrom(dir)(config.file), basename(config.file)), createOnly: true },
     { path: join(dir, 'factories.ts'), content: renderFactories(), createOnly: true },
     { path: join(dir, 'harness.ts'), content: renderHarness(sources) },
   ];
