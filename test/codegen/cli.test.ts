@@ -108,6 +108,23 @@ s('check says "missing" for a file not written yet; removing a suite prints "rem
   q.remove();
 });
 
+s('a config whose url reads an unset variable: generate works, the setup fails at run time naming it (no url: {} written)', () => {
+  const p = makeProject('cli-unset-url', 'sqlite');
+  p.write({
+    'schema.ts': table('items', 'triggerVersion()'),
+    'drizzle.config.ts': p.read('drizzle.config.ts').replace(/"dbCredentials": \{[^}]*\}/, `"dbCredentials": { "url": process.env['DC_NEVER_SET_URL']! }`),
+  });
+  p.kit('generate', '--name', 'init');
+  const g = p.cli('generate');
+  assert.is(g.code, 0, g.stderr);
+  const setup = p.read('test/concurrency/setup.ts');
+  assert.not.match(setup, /url: \{\}/);
+  const r = p.generatedTests();
+  assert.is.not(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout + r.stderr, /drizzle\.config\.ts gives no dbCredentials\.url \(is the environment variable it reads set\?\)/);
+  p.remove();
+});
+
 /**
  * The CLI where it may not write: as root (whom permissions do not stop) it runs as `nobody`
  * over a project owned by `nobody` except the folders `readOnly` (not what they hold);
