@@ -3,11 +3,13 @@
  * The `drizzle-concurrency` command: `generate`, `check`, `triggers list|create|drop`.
  * Exit 0 on success, 1 on any failure with the reason on stderr.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CodegenError } from './codegen-error.js';
 import { prestartScan } from './collect/scan-in-worker.js';
 import { loadConfig, shown } from './config/load-config.js';
+import { missingPeer, missingPeerMessage } from './load/optional-peer.js';
 // The rest (drizzle-orm and the three dialect cores, ~0.2 s) is imported once the scan thread is
 // loading the TypeScript compiler, so the two overlap.
 
@@ -63,25 +65,27 @@ async function main(argv: string[]): Promise<number> {
   const tests = values['no-tests'] ? { tests: false as const } : values.tests ? { tests: resolve(values.tests) } : {};
   const options = { ...(values.config ? { config: values.config } : {}), ...tests };
   if (command === 'triggers' && sub !== 'list' && sub !== 'create' && sub !== 'drop') {
-    console.error(USAGE['triggers']);
+    console.error(`${sub === undefined ? 'triggers needs a subcommand' : `unknown triggers subcommand "${sub}"`}\n\n${USAGE['triggers']}`);
     return 1;
   }
   prestartScan();
   if (command === 'generate') {
-    const { generate } = await import('./generate.js');
-    const written = await generate(options);
-    if (written.length === 0) console.log('up to date: nothing to write');
+    const { generateReport } = await import('./generate.js');
+    const { written, removed } = await generateReport(options);
+    if (written.length === 0 && removed.length === 0) console.log('up to date: nothing to write');
     for (const path of written) console.log(`wrote ${shown(path)}`);
+    for (const path of removed) console.log(`removed ${shown(path)}`);
     return 0;
   }
   if (command === 'check') {
-    const { check } = await import('./generate.js');
-    const stale = await check(options);
-    if (stale.length === 0) {
+    const { planGeneration } = await import('./generate.js');
+    const plan = await planGeneration(options);
+    if (plan.files.length === 0 && plan.remove.length === 0) {
       console.log('up to date');
       return 0;
     }
-    for (const path of stale) console.error(`out of date: ${shown(path)}`);
+    for (const { path } of plan.files) console.error(`${existsSync(path) ? 'out of date' : 'missing'}: ${shown(path)}`);
+    for (const path of plan.remove) console.error(`stale (generate removes it): ${shown(path)}`);
     console.error('run "drizzle-concurrency generate" and commit the result');
     return 1;
   }
@@ -112,7 +116,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof CodegenError ? error.message : `drizzle-concurrency: ${(error as Error)?.stack ?? String(error)}`);
+    const peer = missingPeer(error);
+    if (peer) console.error(missingPeerMessage(peer));
+    else console.error(error instanceof CodegenError ? error.message : `drizzle-concurrency: ${(error as Error)?.stack ?? String(error)}`);
     process.exit(1);
   },
 );

@@ -19,6 +19,8 @@ export interface GenerateOptions {
   tests?: string | false;
   /** Clock for the journal's `when` (tests). */
   now?: () => number;
+  /** Runs after planning, before anything is written (tests: a concurrent writer at that exact moment). */
+  beforeWrite?: () => void | Promise<void>;
 }
 
 /** What a generate run found and would write. */
@@ -74,7 +76,8 @@ export async function planGeneration(options: GenerateOptions = {}, loaded?: Cod
   if (!folder) throw folderError;
   const desired = schema.tables.flatMap((t) => (t.trigger ? [t.trigger] : []));
   const triggers = planTriggers(folder.emitted, desired);
-  const sources = schema.files.map((f) => relative(config.root, f).replaceAll('\\', '/'));
+  // The schema as the config names it: a glob stays one short name, not every file it matched.
+  const sources = config.schema.map((f) => relative(config.root, f).replaceAll('\\', '/'));
   const folderOfTests = testsFolder(options, config);
   const tests = folderOfTests === undefined ? { files: [], stale: [] } : testFiles(folderOfTests, config, schema, sources);
   let files: PlannedFile[] = [...tests.files];
@@ -88,15 +91,18 @@ export async function planGeneration(options: GenerateOptions = {}, loaded?: Cod
   return { config, schema, triggers, files: changedFiles(files), remove: [...orphans, ...tests.stale] };
 }
 
+/** What a generate run did: files written (created or replaced) and stale files removed. */
+export interface GenerateReport {
+  written: string[];
+  removed: string[];
+}
+
 /**
- * Writes the trigger migration (and, later, the conflict tests) for the schema of a drizzle
- * config. Nothing changed → nothing written. Bad input → `CodegenError`, nothing written.
- * Returns the paths written.
+ * {@link generate}, telling the files written from the stale ones removed (the CLI prints both).
  * @example
- * const written = await generate({ config: 'drizzle.config.ts' })
- * // ['drizzle/0003_concurrency_triggers.sql', 'drizzle/meta/0003_snapshot.json', 'drizzle/meta/_journal.json']
+ * const { written, removed } = await generateReport({ config: 'drizzle.config.ts' })
  */
-export async function generate(options: GenerateOptions = {}): Promise<string[]> {
+export async function generateReport(options: GenerateOptions = {}): Promise<GenerateReport> {
   prestartScan();
   const config = await loadConfig(options.config);
   // Plan under the lock, so another run cannot commit between reading the journal and writing it.
@@ -104,10 +110,24 @@ export async function generate(options: GenerateOptions = {}): Promise<string[]>
     const plan = await planGeneration(options, config);
     // Under the lock no other run is writing: temporary files still around were left by a dead one.
     const leftovers = staleTemporaries([config.out, join(config.out, 'meta'), testsFolder(options, config)]);
-    if (plan.files.length === 0 && plan.remove.length === 0 && leftovers.length === 0) return [];
+    if (plan.files.length === 0 && plan.remove.length === 0 && leftovers.length === 0) return { written: [], removed: [] };
+    await options.beforeWrite?.();
     writeAll(plan.files, [...plan.remove, ...leftovers]);
-    return [...plan.files.map((f) => f.path), ...plan.remove];
+    return { written: plan.files.map((f) => f.path), removed: plan.remove };
   });
+}
+
+/**
+ * Writes the trigger migration and the conflict tests for the schema of a drizzle config.
+ * Nothing changed → nothing written. Bad input → `CodegenError`, nothing written. Returns the
+ * paths written, then the stale ones removed.
+ * @example
+ * const written = await generate({ config: 'drizzle.config.ts' })
+ * // ['drizzle/0003_concurrency_triggers.sql', 'drizzle/meta/0003_snapshot.json', 'drizzle/meta/_journal.json']
+ */
+export async function generate(options: GenerateOptions = {}): Promise<string[]> {
+  const { written, removed } = await generateReport(options);
+  return [...written, ...removed];
 }
 
 /**

@@ -12,5 +12,5 @@
 export { renderCreateTriggers, renderDropTriggers, triggerDdlFor } from '../src/trigger-ddl.js';
 export { NAME_LIMITS, triggerName, triggerSpecFor, type TriggerDdl, type TriggerSpec } from '../src/trigger-spec.js';
 export { CodegenError } from './codegen-error.js';
-export { check, generate, planGeneration, type GenerateOptions, type GenerationPlan } from './generate.js';
+export { check, generate, generateReport, planGeneration, type GenerateOptions, type GenerateReport, type GenerationPlan } from './generate.js';
 export { planTriggers, type TriggerPlan } from './plan/trigger-plan.js';

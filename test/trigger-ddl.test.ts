@@ -14,7 +14,7 @@ import * as myv from '../src/mysql/index.js';
 import * as pgv from '../src/pg/index.js';
 import * as litev from '../src/sqlite/index.js';
 import { renderCreateTriggers, renderDropTriggers, triggerDdlFor } from '../src/trigger-ddl.js';
-import { triggerName, triggerSpecFor, type TriggerSpec } from '../src/trigger-spec.js';
+import { NAME_LIMITS, triggerName, triggerNameScope, triggerSpecFor, type TriggerSpec } from '../src/trigger-spec.js';
 import { versionedUpdate } from '../src/versioned-update.js';
 import { testDatabases, type TestDatabase } from './support/databases.js';
 import { quote, tableDdl } from './support/ddl.js';
@@ -149,6 +149,46 @@ renders('an unknown dialect and an SQLite table without key are configuration er
   assert.throws(() => triggerDdlFor('oracle' as never), (e: unknown) => e instanceof ConfigurationError);
   const spec: TriggerSpec = { dialect: 'sqlite', schema: undefined, table: 't', column: 'v', keyColumns: [], checkColumns: undefined, name: 'concurrency_t_v' };
   assert.throws(() => renderCreateTriggers(spec), (e: unknown) => e instanceof ConfigurationError);
+});
+
+renders('a name cut to the limit is cut between code points, never inside a surrogate pair', () => {
+  for (const dialect of ['pg', 'sqlite'] as const) {
+    // Each emoji is 4 bytes: with any prefix length, some cut lands inside one unless cut by code point.
+    for (let pad = 0; pad < 4; pad++) {
+      const table = `${'x'.repeat(pad)}${'😀'.repeat(NAME_LIMITS[dialect] / 2)}`;
+      const name = triggerName(dialect, table, 'version');
+      assert.not.match(name, /\p{Surrogate}/u, `${dialect} pad ${pad}: ${name}`);
+      assert.not.ok(Buffer.from(name).toString().includes('\uFFFD'));
+      assert.ok(Buffer.byteLength(name) <= NAME_LIMITS[dialect], `${dialect}: ${Buffer.byteLength(name)} bytes`);
+      assert.match(name, /_[0-9a-f]{8}$/);
+    }
+  }
+});
+
+renders('MySQL limits names to 64 characters, not bytes: a 60-character non-ASCII name is kept whole', () => {
+  const name = triggerName('mysql', 'é'.repeat(40), 'version');
+  assert.is(name, `concurrency_${'é'.repeat(40)}_version`);
+  const cut = triggerName('mysql', 'é'.repeat(80), 'version');
+  assert.is([...cut].length, 64);
+});
+
+renders('a triggerName (or derived name) holding the statement separator, a line break, NUL or a lone surrogate is a ConfigurationError', () => {
+  for (const bad of ['x--> statement-breakpoint', 'a\nb', 'a\rb', 'a\u0000b', 'a\uD800b']) {
+    assert.throws(() => triggerName('pg', 'items', 'version', bad), (e: unknown) => e instanceof ConfigurationError && /triggerName of "items"/.test((e as Error).message), JSON.stringify(bad));
+  }
+  assert.throws(() => triggerName('sqlite', 'it--> statement-breakpoint', 'version'), (e: unknown) => e instanceof ConfigurationError && /statement separator/.test((e as Error).message));
+  const table = lite.sqliteTable('items', { id: lite.integer().primaryKey(), version: litev.triggerVersion({ triggerName: 'v--> statement-breakpoint' }) });
+  assert.throws(() => triggerSpecFor(table), (e: unknown) => e instanceof ConfigurationError && /statement separator/.test((e as Error).message));
+});
+
+renders('triggerNameScope: PostgreSQL per schema (the function), MySQL per database folded, SQLite per database ASCII-folded', () => {
+  const key = (dialect: 'pg' | 'mysql' | 'sqlite', name: string, schema?: string) => triggerNameScope({ dialect, schema, name });
+  assert.is(key('pg', 'concurrency_a'), key('pg', 'concurrency_a', 'public'), 'the search path is public');
+  assert.is.not(key('pg', 'concurrency_a', 'x'), key('pg', 'concurrency_a', 'y'));
+  assert.is.not(key('pg', 'concurrency_A'), key('pg', 'concurrency_a'), 'quoted PostgreSQL names are case-sensitive');
+  assert.is(key('mysql', 'concurrency_A'), key('mysql', 'concurrency_a'));
+  assert.is(key('sqlite', 'concurrency_A'), key('sqlite', 'concurrency_a'));
+  assert.is.not(key('sqlite', 'concurrency_É'), key('sqlite', 'concurrency_é'), 'SQLite folds ASCII only');
 });
 
 renders.run();

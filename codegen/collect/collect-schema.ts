@@ -1,5 +1,6 @@
 import type { Table } from 'drizzle-orm';
 import type { CodegenConfig } from '../config/load-config.js';
+import { checkTriggerNames } from '../plan/trigger-names.js';
 import { loadTables, type VersionedTable } from './load-tables.js';
 import { scanInWorker } from './scan-in-worker.js';
 import type { FoundCall } from './scan-schema.js';
@@ -30,5 +31,6 @@ export async function collectSchema(config: CodegenConfig): Promise<CollectedSch
   if (loaded.status === 'rejected') throw loaded.reason;
   const { tables, exports } = loaded.value;
   tables.sort((a, b) => a.name.localeCompare(b.name) || (a.schema ?? '').localeCompare(b.schema ?? ''));
+  checkTriggerNames(tables);
   return { files, calls: scanned.value.calls, tables, exports };
 }

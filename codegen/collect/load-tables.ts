@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { adapterForTable } from '../../src/adapters.js';
 import type { DialectName } from '../../src/dialect-adapter.js';
 import { ConfigurationError } from '../../src/errors.js';
+import { tableMeta } from '../../src/table-meta.js';
 import { tableSchema, triggerSpecFor, type TriggerSpec } from '../../src/trigger-spec.js';
 import { VERSION_MARKER, getVersionColumn, type VersionColumnInfo, type VersionMarker } from '../../src/version-column.js';
 import { CodegenError } from '../codegen-error.js';
@@ -93,6 +94,8 @@ function describe(table: Table, exportName: string, module: string, dialect: Dia
   }
   let trigger: TriggerSpec | undefined;
   try {
+    // What every versioned write needs (a primary key first): refused here, not in a broken suite.
+    tableMeta(table);
     trigger = triggerSpecFor(table, casing ? { casing } : {});
   } catch (error) {
     throw new CodegenError((error as Error).message, where(), { cause: error });

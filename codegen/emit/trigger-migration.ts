@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCreateTriggers, renderDropTriggers } from '../../src/trigger-ddl.js';
 import type { TriggerPlan } from '../plan/trigger-plan.js';
@@ -37,12 +38,18 @@ export function migrationFiles(folder: MigrationsFolder, sql: string, now: numbe
     ...folder.journal,
     entries: [...entries, { idx, version: last.version, when: Math.max(now, last.when + 1), tag, breakpoints: true }],
   };
+  // What each file held when the folder was read: a new migration's files are absent, unless an
+  // interrupted run of this tool left them (its .sql is an orphan); the journal is as read.
+  const sqlPath = join(folder.out, `${tag}.sql`);
+  const snapshotPath = join(folder.out, 'meta', snapshotName(tag));
+  const ours = folder.orphans.includes(`${tag}.sql`);
+  const held = (path: string) => (ours && existsSync(path) ? readFileSync(path, 'utf8') : null);
   return {
     tag,
     files: [
-      { path: join(folder.out, `${tag}.sql`), content: sql },
-      { path: join(folder.out, 'meta', snapshotName(tag)), content: JSON.stringify(snapshot, null, 2) },
-      { path: folder.journalPath, content: JSON.stringify(journal, null, 2) },
+      { path: sqlPath, content: sql, before: held(sqlPath) },
+      { path: snapshotPath, content: JSON.stringify(snapshot, null, 2), before: held(snapshotPath) },
+      { path: folder.journalPath, content: JSON.stringify(journal, null, 2), before: folder.journalText },
     ],
   };
 }

@@ -15,7 +15,7 @@ function identity(spec: TriggerSpec): string {
 
 /** A stable text of everything the DDL depends on. */
 function fingerprint(spec: TriggerSpec): string {
-  return JSON.stringify([spec.dialect, spec.schema ?? null, spec.table, spec.column, spec.keyColumns, spec.checkColumns ?? null, spec.name]);
+  return JSON.stringify([spec.dialect, spec.schema ?? null, spec.table, spec.column, spec.keyColumns, spec.checkColumns ?? null, spec.jsonColumns ?? [], spec.name]);
 }
 
 /** Orders specs so a plan and its state never depend on the order of exports. */

@@ -21,11 +21,13 @@ function importPathFrom(dir: string) {
 
 /**
  * The generated conflict tests of every versioned table, plus the user-owned `setup.ts` and
- * `factories.ts` (created once). `stale` lists generated suites of tables that are gone.
+ * `factories.ts` (created once); nothing when no table is versioned. `stale` lists generated
+ * suites of tables that are gone.
  */
 export function testFiles(dir: string, config: CodegenConfig, schema: CollectedSchema, sources: readonly string[]): { files: PlannedFile[]; stale: string[] } {
-  const files: PlannedFile[] = [
-    { path: join(dir, 'setup.ts'), content: renderSetup(config.dialect, config.dbCredentials, basename(config.file)), createOnly: true },
+  // No versioned table, no suite: nor their setup, factories and harness.
+  const files: PlannedFile[] = schema.tables.length === 0 ? [] : [
+    { path: join(dir, 'setup.ts'), content: renderSetup(config.dialect, importPathFrom(dir)(config.file), basename(config.file)), createOnly: true },
     { path: join(dir, 'factories.ts'), content: renderFactories(), createOnly: true },
     { path: join(dir, 'harness.ts'), content: renderHarness(sources) },
   ];

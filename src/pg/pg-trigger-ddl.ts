@@ -17,12 +17,19 @@ function dollarQuote(body: string): string {
   return `$${tag}$${body}$${tag}$`;
 }
 
-/** The version is unchanged and, with `checkColumns`, one of them changed (NULL-safe). */
+/**
+ * The version is unchanged and, with `checkColumns`, one of them changed (NULL-safe). `json`
+ * has no equality operator: those columns compare as `jsonb` (by value, as the library's
+ * conditional versions do).
+ */
 function whenCondition(spec: TriggerSpec): string {
   const v = quote(spec.column);
   const unchanged = `new.${v} is not distinct from old.${v}`;
   if (spec.checkColumns === undefined) return unchanged;
-  const changed = spec.checkColumns.map((c) => `new.${quote(c)} is distinct from old.${quote(c)}`);
+  const json = new Set(spec.jsonColumns ?? []);
+  const changed = spec.checkColumns.map((c) =>
+    json.has(c) ? `new.${quote(c)}::jsonb is distinct from old.${quote(c)}::jsonb` : `new.${quote(c)} is distinct from old.${quote(c)}`,
+  );
   return `${unchanged} and (${changed.length > 0 ? changed.join(' or ') : 'false'})`;
 }
 

@@ -8,6 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CodegenError } from '../../codegen/codegen-error.js';
 import { generate } from '../../codegen/generate.js';
+import { triggerName } from '../../src/trigger-spec.js';
 import { makeProject, type Project } from './support/project.js';
 
 const SCHEMA = `import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
@@ -119,6 +120,71 @@ s('a trigger on a table drizzle-kit has not migrated yet', async () => {
     file: 'schema.ts',
     line: lineOf(text, "sqliteTable('fresh'"),
   });
+});
+
+const colliding = (tables: string) => `${SCHEMA}\n${tables}`;
+
+s('two derived trigger names that collide ("a_b"+"c" and "a"+"b_c"): generate, check and triggers list refuse, naming both', async () => {
+  const text = colliding(
+    "export const a = sqliteTable('a', { id: integer().primaryKey(), b_c: triggerVersion() });\n" +
+      "export const ab = sqliteTable('a_b', { id: integer().primaryKey(), c: triggerVersion() });\n",
+  );
+  const p = variant('collide', (p) => p.write({ 'schema.ts': text }));
+  const before = p.files();
+  for (const args of [['check'], ['triggers', 'list'], ['triggers', 'create']]) {
+    const r = p.cli(...args);
+    assert.is(r.code, 1, args.join(' '));
+    assert.match(r.stderr, /trigger name "concurrency_a_b_c" of "a_b"\."c" is also the trigger name of "a"\."b_c" \(schema\.ts:\d+\)/, args.join(' '));
+    assert.match(r.stderr, /set a distinct triggerName/);
+    assert.not.match(r.stderr, /\n\s+at /, 'no stack');
+  }
+  assert.equal(p.files(), before);
+  await refused(p, /"a_b"\."c" is also the trigger name of "a"\."b_c" \([^)]*schema\.ts:\d+\)/, { file: 'schema.ts', line: lineOf(text, "sqliteTable('a_b'") });
+});
+
+s('two tables sharing an explicit triggerName are refused', async () => {
+  const text = colliding(
+    "export const one = sqliteTable('one', { id: integer().primaryKey(), version: triggerVersion({ triggerName: 'shared' }) });\n" +
+      "export const two = sqliteTable('two', { id: integer().primaryKey(), version: triggerVersion({ triggerName: 'concurrency_shared' }) });\n",
+  );
+  await refused(variant('shared-name', (p) => p.write({ 'schema.ts': text })), /"concurrency_shared" of "two"\."version" is also the trigger name of "one"\."version"/, {
+    file: 'schema.ts',
+    line: lineOf(text, "sqliteTable('two'"),
+  });
+});
+
+s('a long name that equals another once cut to the length limit is refused', async () => {
+  const long = `t${'x'.repeat(1100)}`;
+  const cut = triggerName('sqlite', long, 'version');
+  const text = colliding(
+    `export const long = sqliteTable('${long}', { id: integer().primaryKey(), version: triggerVersion() });\n` +
+      `export const other = sqliteTable('other', { id: integer().primaryKey(), version: triggerVersion({ triggerName: '${cut}' }) });\n`,
+  );
+  await refused(variant('cut-collide', (p) => p.write({ 'schema.ts': text })), / of "(other|tx+)"\."version" is also the trigger name of "(other|tx+)"\."version"/, {
+    file: 'schema.ts',
+  });
+});
+
+s('a triggerName holding "--> statement-breakpoint" is refused at its line', async () => {
+  const text = SCHEMA.replace("triggerVersion({ checkFields: ['price'] })", "triggerVersion({ checkFields: ['price'], triggerName: 'x--> statement-breakpoint' })");
+  await refused(variant('breakpoint', (p) => p.write({ 'schema.ts': text })), /triggerName of "items" "x--> statement-breakpoint" holds "--> statement-breakpoint"/, {
+    file: 'schema.ts',
+    line: lineOf(text, 'statement-breakpoint'),
+  });
+});
+
+s('a versioned table without a primary key: refused at its line by the CLI (no stack) and generate', async () => {
+  for (const version of ['integerVersion()', 'triggerVersion()']) {
+    const text = `${SCHEMA}\nexport const keyless = sqliteTable('keyless', {\n  id: integer(),\n  version: ${version}, // keyless\n});\n`;
+    const p = variant(`no-pk-${version.slice(0, 4)}`, (p) => p.write({ 'schema.ts': text }));
+    const before = p.files();
+    const r = p.cli('generate');
+    assert.is(r.code, 1, version);
+    assert.match(r.stderr, new RegExp(`^schema\\.ts:${lineOf(text, '// keyless')}: "keyless" has no primary key`), r.stderr);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.equal(p.files(), before);
+    await refused(p, /"keyless" has no primary key: versioned writes find rows by it/, { file: 'schema.ts', line: lineOf(text, '// keyless') });
+  }
 });
 
 s.after(() => base.remove());

@@ -15,6 +15,16 @@ import { scratchDatabase, type Scratch } from './support/scratch-database.js';
 
 const FIXTURE: Record<Dialect, string> = { pg: 'fixtures/pg/schema.ts', mysql: 'fixtures/mysql/schema.ts', sqlite: 'fixtures/schema.ts' };
 const available = new Set((await testDatabases()).map((d) => d.dialect));
+const SECRET = `s3cret-${process.pid}-pw`;
+const SECRET_VARIABLE = 'DC_E2E_APP_DATABASE';
+
+/** `url` with {@link SECRET} as its password where the server does not check it (PostgreSQL trust). */
+function withSecret(dialect: Dialect, url: string): string {
+  if (dialect !== 'pg') return url;
+  const u = new URL(url);
+  u.password = SECRET;
+  return u.toString();
+}
 
 function golden(dialect: Dialect, name: string, actual: string): void {
   const path = join(ROOT, 'fixtures/expected', dialect, name);
@@ -34,7 +44,17 @@ for (const dialect of ['pg', 'mysql', 'sqlite'] as const) {
   s.before(async () => {
     db = await scratchDatabase(dialect);
     project = makeProject(`e2e-${dialect}`, dialect, db.credentials);
-    project.write({ 'schema.ts': readFileSync(join(ROOT, FIXTURE[dialect]), 'utf8') });
+    // The credentials come from a variable of the config's own choosing, and hold a secret
+    // (PostgreSQL here trusts local connections, so a password in the URL is accepted unused;
+    // libSQL ignores a token for a file): none of it may reach a written file.
+    process.env[SECRET_VARIABLE] = withSecret(dialect, String(db.credentials['url']));
+    project.write({
+      'schema.ts': readFileSync(join(ROOT, FIXTURE[dialect]), 'utf8'),
+      'drizzle.config.ts': project
+        .read('drizzle.config.ts')
+        .replace(/"dbCredentials": \{[^}]*\}/, `"dbCredentials": { "url": process.env['${SECRET_VARIABLE}']!${dialect === 'sqlite' ? `, "authToken": process.env['${SECRET_VARIABLE}_TOKEN']` : ''} }`),
+    });
+    process.env[`${SECRET_VARIABLE}_TOKEN`] = SECRET;
     project.kit('generate', '--name', 'init');
   });
   s.after(async () => {
@@ -63,6 +83,15 @@ for (const dialect of ['pg', 'mysql', 'sqlite'] as const) {
     assert.is.not(snapshot.id, previous.id);
     assert.equal({ ...snapshot, id: 0, prevId: 0 }, { ...previous, id: 0, prevId: 0 });
     golden(dialect, '0001_concurrency_triggers.sql', project.read('drizzle/0001_concurrency_triggers.sql'));
+  });
+
+  s('no written file holds a credential: the setup reads the config at run time', () => {
+    assert.ok(project.read('drizzle.config.ts').includes(SECRET_VARIABLE));
+    const leaks = Object.entries(project.files()).filter(([f, c]) => !f.startsWith('dev.db') && (c.includes(SECRET) || c.includes(String(process.env[SECRET_VARIABLE]))));
+    assert.equal(leaks.map(([f]) => f), [], 'files holding the secret or the URL');
+    const setup = project.read('test/concurrency/setup.ts');
+    assert.match(setup, /^import config from '\.\.\/\.\.\/drizzle\.config\.js';$/m);
+    assert.not.match(setup, /DATABASE_URL/);
   });
 
   s('re-running generate writes nothing and check is clean', () => {

@@ -1,6 +1,6 @@
 /**
- * Codegen robustness: a crash between the renames of a `generate` run (renameSync made to
- * throw after the k-th rename, in process; and the CLI killed with SIGKILL at random points)
+ * Codegen robustness: a crash between the renames of a `generate` run (renameSync / linkSync made to
+ * throw after the k-th one, in process; and the CLI killed with SIGKILL at random points)
  * leaves the migrations folder consistent: the journal untouched or complete, every entry's
  * files present; the next `generate` recovers (orphans of the interrupted run replaced) and
  * ends exactly where an uninterrupted run ends. Two concurrent `generate` runs leave one valid
@@ -12,7 +12,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { generate } from '../../codegen/index.js';
+import { CodegenError, generate } from '../../codegen/index.js';
 import { readMigrationsFolder } from '../../codegen/emit/migrations-folder.js';
 import { ROOT, makeProject, type Project } from '../codegen/support/project.js';
 
@@ -42,15 +42,22 @@ function journalTags(p: Project): string[] {
 
 const temps = (files: Record<string, string>) => Object.keys(files).filter((f) => /\.tmp-\d+$/.test(f));
 
-/** Runs `fn` with renameSync throwing from the (k+1)-th call; returns the renames that happened. */
+/**
+ * Runs `fn` with renameSync and linkSync (a file that did not exist is linked into place)
+ * throwing from the (k+1)-th call of either; returns the renames and links that happened.
+ */
 async function withRenameCrash<R>(k: number, fn: () => Promise<R>): Promise<{ renames: number; error: unknown }> {
-  const original = fs.renameSync;
+  const original = { rename: fs.renameSync, link: fs.linkSync };
   let renames = 0;
-  fs.renameSync = ((from: fs.PathLike, to: fs.PathLike) => {
-    if (renames >= k) throw Object.assign(new Error(`injected crash after ${k} renames`), { code: 'EINJECTED' });
-    renames++;
-    return original(from, to);
-  }) as typeof fs.renameSync;
+  const crashing =
+    <F extends (from: fs.PathLike, to: fs.PathLike) => void>(real: F) =>
+    (from: fs.PathLike, to: fs.PathLike) => {
+      if (renames >= k) throw Object.assign(new Error(`injected crash after ${k} renames`), { code: 'EINJECTED' });
+      renames++;
+      return real(from, to);
+    };
+  fs.renameSync = crashing(original.rename) as typeof fs.renameSync;
+  fs.linkSync = crashing(original.link) as typeof fs.linkSync;
   syncBuiltinESMExports();
   try {
     await fn();
@@ -58,7 +65,8 @@ async function withRenameCrash<R>(k: number, fn: () => Promise<R>): Promise<{ re
   } catch (error) {
     return { renames, error };
   } finally {
-    fs.renameSync = original;
+    fs.renameSync = original.rename;
+    fs.linkSync = original.link;
     syncBuiltinESMExports();
   }
 }
@@ -111,7 +119,7 @@ s('renameSync failing after each k-th rename: journal untouched and consistent; 
     assert.is(project.read('drizzle/meta/_journal.json'), baseline['drizzle/meta/_journal.json'], `k=${k}: journal untouched`);
     const folder = consistent(project);
     assert.equal(folder.journal.entries.map((e) => e.tag), ['0000_init']);
-    assert.not.ok(fs.existsSync(join(project.dir, 'drizzle/meta/.drizzle-concurrency.lock')), `k=${k}: lock released`);
+    assert.not.ok(fs.existsSync(join(project.dir, 'drizzle/meta/_drizzle-concurrency.lock')), `k=${k}: lock released`);
     const again = await withRenameCrash(Number.POSITIVE_INFINITY, () => generate({ config: project.config, now: () => 2e12 }));
     assert.is(again.error, undefined, `k=${k}: recovery run failed: ${String(again.error)}`);
     const after = snapshot(project);
@@ -166,6 +174,60 @@ s('two concurrent generate runs: one valid journal with exactly one new entry; t
   assert.ok([a, b].some((r) => r.code === 0 && /0001_concurrency_triggers\.sql/.test(r.stdout)), 'one run wrote the migration');
   console.log(`  codegen concurrent: ${[a, b].map((r) => (r.code === 0 ? (/up to date/.test(r.stdout) ? 'up to date' : 'wrote') : 'refused (lock)')).join(' + ')}`);
   assert.equal(temps(snapshot(project)), []);
+});
+
+s('drizzle-kit generate committing while generate runs: its entry and snapshot are kept, generate refuses and writes nothing; the next run appends after it', async () => {
+  restore(project, baseline);
+  const schema = project.read('schema.ts');
+  const extra = "\nexport const extraKit = sqliteTable('extra_kit', { id: integer().primaryKey(), note: text() });\n";
+  let kitOutput = '';
+  let error: unknown;
+  try {
+    await generate({
+      config: project.config,
+      now: () => 2e12,
+      // The real drizzle-kit, run to completion after this run planned and before it writes.
+      beforeWrite: () => {
+        project.write({ 'schema.ts': schema + extra });
+        kitOutput = project.kit('generate', '--name', 'more');
+      },
+    });
+  } catch (e) {
+    error = e;
+  }
+  assert.instance(error, CodegenError, `${String(error)} / ${kitOutput}`);
+  assert.match((error as Error).message, /the migrations folder changed while generate ran .*nothing was written: run it again/);
+  assert.equal(journalTags(project), ['0000_init', '0001_more']);
+  assert.match(project.read('drizzle/meta/0001_snapshot.json'), /extra_kit/, "drizzle-kit's snapshot is kept");
+  const after = snapshot(project);
+  assert.not.ok('drizzle/0001_concurrency_triggers.sql' in after, 'no migration of this run');
+  assert.equal(temps(after), []);
+  assert.equal(consistent(project).orphans, []);
+  const again = await generate({ config: project.config, now: () => 2e12 });
+  assert.ok(again.some((f) => f.endsWith('0002_concurrency_triggers.sql')), again.join(', '));
+  assert.equal(journalTags(project), ['0000_init', '0001_more', '0002_concurrency_triggers']);
+  assert.match(project.read('drizzle/meta/0002_snapshot.json'), /extra_kit/);
+  project.write({ 'schema.ts': schema });
+  restore(project, baseline);
+});
+
+s("a drizzle-kit snapshot appearing before its journal entry (drizzle-kit writes the snapshot first): refused, the snapshot is not replaced", async () => {
+  restore(project, baseline);
+  const theirs = '{ "written by": "drizzle-kit, mid-run" }';
+  let error: unknown;
+  try {
+    await generate({ config: project.config, beforeWrite: () => project.write({ 'drizzle/meta/0001_snapshot.json': theirs }) });
+  } catch (e) {
+    error = e;
+  }
+  assert.instance(error, CodegenError, String(error));
+  assert.match((error as Error).message, /0001_snapshot\.json: the migrations folder changed while generate ran/);
+  assert.is(project.read('drizzle/meta/0001_snapshot.json'), theirs);
+  assert.is(project.read('drizzle/meta/_journal.json'), baseline['drizzle/meta/_journal.json']);
+  const after = snapshot(project);
+  assert.not.ok('drizzle/0001_concurrency_triggers.sql' in after);
+  assert.equal(temps(after), []);
+  restore(project, baseline);
 });
 
 s.run();
