@@ -16,7 +16,10 @@ export interface BatchItem {
 export function batchItem(meta: TableMeta, target: unknown, changes: unknown, options: WriteOptions): BatchItem {
   const request = writeRequest(meta, target, options);
   const split = splitChanges(meta, changes);
-  return { request, changes: split, bump: bumpFor(meta, split.keys, request.increment) };
+  // Other columns' `$onUpdate` values are written too, so a version watching them moves as the
+  // trigger would (empty changes stay a touch), as in the single-row write.
+  const written = split.keys.length === 0 ? [] : [...split.keys, ...meta.onUpdateKeys.filter((key) => !split.keys.includes(key))];
+  return { request, changes: split, bump: bumpFor(meta, written, request.increment) };
 }
 
 /** A batch item and its position in the batch. */
@@ -138,8 +141,10 @@ async function joinedUpdate(tx: any, meta: TableMeta, items: readonly IndexedIte
       items.map(({ index, item }) => sql`when ${sql.raw(String(index))} then ${valueSql(meta, item.changes, key)}`),
       sql` `,
     )} end`;
-  const valueOf = (key: string) => (embedded ? byIndex(key) : plainField.get(key)!);
-  const set = assignmentsOf(meta, versionSql(meta, sample.bump, valueOf), sample.changes.keys, valueOf);
+  const auto = autoValues(meta, sample.changes.keys);
+  const valueOf = (key: string) =>
+    auto.keys.includes(key) ? valueSql(meta, auto, key) : embedded ? byIndex(key) : plainField.get(key)!;
+  const set = assignmentsOf(meta, versionSql(meta, sample.bump, valueOf), sample.changes.keys, auto, valueOf);
   const returning = adapter.returningSeesJoinedTables ? { ...meta.columns, [indexKey(meta)]: rows.index } : undefined;
   return adapter.updateJoined(tx, table, set, rows.source, sql.join(where, sql` and `), returning);
 }
@@ -149,11 +154,16 @@ async function joinedUpdate(tx: any, meta: TableMeta, items: readonly IndexedIte
  * values (evaluated once for the statement), and the primary key last, so that where
  * assignments see earlier ones (MySQL) every CASE still finds its row by the old key.
  */
-function assignmentsOf(meta: TableMeta, version: SQL, changeKeys: readonly string[], valueOf: (key: string) => SQL): Assignment[] {
+function assignmentsOf(
+  meta: TableMeta,
+  version: SQL,
+  changeKeys: readonly string[],
+  auto: SplitChanges,
+  valueOf: (key: string) => SQL,
+): Assignment[] {
   const isKey = (key: string) => meta.primaryKey.some((k) => k.key === key);
   const out: Assignment[] = [{ key: meta.version.key, column: meta.version.column, value: version }];
   for (const key of changeKeys) if (!isKey(key)) out.push({ key, column: meta.columns[key]!, value: valueOf(key) });
-  const auto = autoValues(meta, changeKeys);
   for (const key of auto.keys) out.push({ key, column: meta.columns[key]!, value: valueSql(meta, auto, key) });
   for (const key of changeKeys) if (isKey(key)) out.push({ key, column: meta.columns[key]!, value: valueOf(key) });
   return out;
@@ -181,11 +191,15 @@ async function caseUpdate(tx: any, meta: TableMeta, entries: readonly IndexedIte
       items.map((i) => sql`when ${keyMatch(meta, i.request.key)} then ${valueSql(meta, i.changes, key)}`),
       sql` `,
     )} else ${meta.columns[key]!} end`;
+  const auto = autoValues(meta, items[0]!.changes.keys);
   const version = sql`case ${sql.join(
-    items.map((i) => sql`when ${keyMatch(meta, i.request.key)} then ${versionSql(meta, i.bump, (key) => valueSql(meta, i.changes, key))}`),
+    items.map(
+      (i) =>
+        sql`when ${keyMatch(meta, i.request.key)} then ${versionSql(meta, i.bump, (key) => valueSql(meta, auto.keys.includes(key) ? auto : i.changes, key))}`,
+    ),
     sql` `,
   )} else ${meta.version.column} end`;
-  return meta.adapter.updateInOrder(tx, meta.table, assignmentsOf(meta, version, items[0]!.changes.keys, caseOf), where);
+  return meta.adapter.updateInOrder(tx, meta.table, assignmentsOf(meta, version, items[0]!.changes.keys, auto, caseOf), where);
 }
 
 /** `version = case when <key 1> then e1 … else version end`: each checked row's expected version. */

@@ -40,7 +40,7 @@ export async function versionedDeleteMany<T extends Table, Target extends Target
 ): Promise<DeleteManyResult<Target>> {
   const meta = metaFor(db, table);
   const list = batchArray(meta, 'versionedDeleteMany', targets, 'targets') as readonly Target[];
-  const requests = list.map((target, index) => atItem(meta, index, () => writeRequest(meta, target, options)));
+  const requests = list.map((target, index) => atItem(meta, index, () => writeRequest(meta, target, options, 'delete')));
   const policy = options.policy ?? 'abort';
   checkBatch(meta, policy, requests);
   if (requests.length === 0) return { deleted: [], conflicts: [] };

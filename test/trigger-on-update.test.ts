@@ -3,7 +3,7 @@ import * as my from 'drizzle-orm/mysql-core';
 import * as pgc from 'drizzle-orm/pg-core';
 import * as lite from 'drizzle-orm/sqlite-core';
 import * as assert from 'uvu/assert';
-import { versionedUpdate } from '../src/index.js';
+import { versionedUpdate, versionedUpdateMany } from '../src/index.js';
 import * as myv from '../src/mysql/index.js';
 import * as pgv from '../src/pg/index.js';
 import * as litev from '../src/sqlite/index.js';
@@ -93,6 +93,21 @@ await databaseSuites(
       const saved = await versionedUpdate(ctx.db, conditional, row, { label: 'b' });
       assert.is(saved.version, 2);
       assert.equal(await byId(conditional), saved);
+    });
+
+    test('batches: an $onUpdate column watched by a trigger or conditional version moves it in the batch statement', async () => {
+      const { triggered, conditional } = (ctx as any).own as ReturnType<typeof tables>;
+      for (const table of [triggered, conditional] as Table[]) {
+        await ctx.db.insert(table).values([{ id: 1, label: 'a' }, { id: 2, label: 'a' }]);
+        const rows = await ctx.db.select().from(table);
+        const { updated } = await versionedUpdateMany(ctx.db, table, rows.map((target: any) => ({ target, changes: { label: 'b' } })));
+        for (const row of updated as any[]) {
+          assert.is(row.version, 2, `${(table as any)[Symbol.for('drizzle:Name')]}: the batch moved the version`);
+          assert.equal((await ctx.db.select().from(table).where(eq((table as any).id, row.id)))[0], row, 'the resolved row is the stored one');
+        }
+        const again = await versionedUpdateMany(ctx.db, table, (updated as any[]).map((target) => ({ target, changes: { label: 'c' } })));
+        assert.equal(again.updated.map((r: any) => r.version), [3, 3], 'the next batch with those rows is no conflict');
+      }
     });
   },
   {
