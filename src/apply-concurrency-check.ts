@@ -6,6 +6,7 @@ import { ConfigurationError } from './errors.js';
 import { forgetTableMeta } from './table-meta.js';
 import { plainUpdateBump } from './version-builders.js';
 import { forgetVersionColumn, getVersionColumn, markVersion, type VersionKind } from './version-column.js';
+import type { ColumnKeyOf } from './table-types.js';
 
 const KINDS: readonly VersionKind[] = ['integer', 'timestamp', 'trigger', 'conditional'];
 
@@ -54,7 +55,7 @@ function checkVersionColumn(adapter: DialectAdapter, name: string, key: string, 
  * await versionedUpdate(db, authUsers, user, { email })
  * // update "users" set "email" = $1, "revision" = "users"."revision" + 1 where "users"."id" = $2 and "users"."revision" = $3 returning …
  */
-export function applyConcurrencyCheck(table: Table, key: string, kind: VersionKind = 'integer'): void {
+export function applyConcurrencyCheck<T extends Table>(table: T, key: ColumnKeyOf<T>, kind: VersionKind = 'integer'): void {
   const adapter = adapterForTable(table);
   const name = getTableName(table);
   if (!KINDS.includes(kind)) {

@@ -41,6 +41,7 @@ export {
   type UpdateOutcome,
 } from './versioned-update.js';
 export type { WriteOptions } from './write-request.js';
+export type { ColumnKeyOf, DatabaseFor, KeyOf, PrimaryKeyOf, VersionKeyOf, VersionNumber, WritableKeyOf } from './table-types.js';
 export {
   PreconditionRequiredError,
   conflictBody,

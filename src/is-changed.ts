@@ -2,8 +2,8 @@ import type { Table } from 'drizzle-orm';
 import { primaryDatabase } from './adapters.js';
 import { readRow } from './row-reader.js';
 import { readKey, readVersion, requireVersion } from './target.js';
-import type { TargetOf } from './versioned-update.js';
 import { metaFor } from './write-request.js';
+import type { DatabaseFor, TargetOf } from './table-types.js';
 
 /**
  * True when the stored version differs from the target's, or the row is gone (django's
@@ -16,11 +16,11 @@ import { metaFor } from './write-request.js';
  * // MySQL:      select … from `accounts` where `accounts`.`id` = ? for update
  * // SQLite:     select … from "accounts" where "accounts"."id" = ?
  */
-export async function isChanged<T extends Table>(db: unknown, table: T, target: TargetOf<T>): Promise<boolean> {
-  db = primaryDatabase(db);
-  const meta = metaFor(db, table);
+export async function isChanged<T extends Table>(db: DatabaseFor<T>, table: T, target: TargetOf<T>): Promise<boolean> {
+  const primary = primaryDatabase(db);
+  const meta = metaFor(primary, table);
   const key = readKey(meta, target);
   const version = readVersion(meta, target as object, key) ?? requireVersion(meta, key);
-  const current = await readRow(db, meta, key);
+  const current = await readRow(primary, meta, key);
   return current === null || current[meta.version.key] !== version;
 }

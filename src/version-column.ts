@@ -1,5 +1,6 @@
 import { Column, getTableColumns, getTableName, is, type Table } from 'drizzle-orm';
 import { ConfigurationError } from './errors.js';
+import type { ColumnKeyOf, VersionKeyOf } from './table-types.js';
 
 /** How a version column moves; see the README's table of builders. */
 export type VersionKind = 'integer' | 'timestamp' | 'trigger' | 'conditional';
@@ -22,9 +23,9 @@ export interface VersionMarker extends VersionOptions {
 }
 
 /** What {@link getVersionColumn} reports about a table's version column. */
-export interface VersionColumnInfo extends VersionOptions {
+export interface VersionColumnInfo<K extends string = string> extends VersionOptions {
   /** The TS property name of the column in the table. */
-  key: string;
+  key: K;
   column: Column;
   kind: VersionKind;
 }
@@ -74,13 +75,16 @@ export function forgetVersionColumn(table: Table): void {
  * @example
  * getVersionColumn(accounts) // { key: 'version', column, kind: 'integer' }
  */
-export function getVersionColumn(table: Table): VersionColumnInfo | undefined {
+export function getVersionColumn<T extends Table>(table: T): VersionColumnInfo<VersionInfoKey<T>> | undefined {
   const cached = infoCache.get(table);
-  if (cached !== undefined) return cached ?? undefined;
+  if (cached !== undefined) return (cached ?? undefined) as VersionColumnInfo<VersionInfoKey<T>> | undefined;
   const info = computeInfo(table);
   infoCache.set(table, info ?? null);
-  return info;
+  return info as VersionColumnInfo<VersionInfoKey<T>> | undefined;
 }
+
+/** The version key `getVersionColumn` reports: the builder's key, else (`applyConcurrencyCheck`) any column key. */
+type VersionInfoKey<T extends Table> = [VersionKeyOf<T>] extends [never] ? ColumnKeyOf<T> : VersionKeyOf<T>;
 
 function computeInfo(table: Table): VersionColumnInfo | undefined {
   const columns = getTableColumns(table) as Record<string, Column>;

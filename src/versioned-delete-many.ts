@@ -5,8 +5,8 @@ import { ConcurrencyError, type RecordModifiedError } from './errors.js';
 import { inTransaction } from './in-transaction.js';
 import type { TableMeta } from './table-meta.js';
 import type { BatchOptions } from './versioned-update-many.js';
-import type { TargetOf } from './versioned-update.js';
 import { metaFor, writeRequest, type WriteRequest } from './write-request.js';
+import type { DatabaseFor, TargetOf } from './table-types.js';
 
 /** What a batch delete removed and what conflicted. */
 export interface DeleteManyResult<Target> {
@@ -33,7 +33,7 @@ export interface DeleteManyResult<Target> {
  * //   (select ? as `c0`, ? as `c1`, ? as `c2` union all …) as `batch_rows` straight_join `accounts` on …
  */
 export async function versionedDeleteMany<T extends Table, Target extends TargetOf<T>>(
-  db: unknown,
+  db: DatabaseFor<T>,
   table: T,
   targets: readonly Target[],
   options: BatchOptions = {},

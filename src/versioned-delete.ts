@@ -4,8 +4,8 @@ import { conflictError } from './conflict.js';
 import { readRow } from './row-reader.js';
 import { cachedStatement, statementName } from './statement-cache.js';
 import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js';
-import type { TargetOf } from './versioned-update.js';
 import { metaFor, writeRequest, type WriteOptions } from './write-request.js';
+import type { DatabaseFor, TargetOf } from './table-types.js';
 
 /**
  * Deletes one row if its version is still the one in `target`. Throws `RecordModifiedError`
@@ -19,19 +19,19 @@ import { metaFor, writeRequest, type WriteOptions } from './write-request.js';
  * // SQLite:     delete from "accounts" where "accounts"."id" = ? and "accounts"."version" = ?
  */
 export async function versionedDelete<T extends Table>(
-  db: unknown,
+  db: DatabaseFor<T>,
   table: T,
   target: TargetOf<T>,
   options?: WriteOptions,
 ): Promise<void> {
-  db = primaryDatabase(db);
-  const meta = metaFor(db, table);
+  const primary = primaryDatabase(db);
+  const meta = metaFor(primary, table);
   const request = writeRequest(meta, target, options, 'delete');
-  const prepared = cachedStatement(db as object, table, `d|${request.check ? 1 : 0}`, () =>
-    meta.adapter.prepare((db as any).delete(table).where(keyWhere(meta, request.check, placeholderSlot)), statementName()),
+  const prepared = cachedStatement(primary as object, table, `d|${request.check ? 1 : 0}`, () =>
+    meta.adapter.prepare((primary as any).delete(table).where(keyWhere(meta, request.check, placeholderSlot)), statementName()),
   );
   const values = keySlotValues(meta, request.key);
   if (request.check) values['e'] = request.expected;
   if (!request.unmatchable && (await meta.adapter.runCount(prepared, values)) > 0) return;
-  throw conflictError(meta, request.key, request.expected, await readRow(db, meta, request.key));
+  throw conflictError(meta, request.key, request.expected, await readRow(primary, meta, request.key));
 }

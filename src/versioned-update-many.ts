@@ -5,8 +5,8 @@ import { batchItem, runBatchUpdates, type BatchItem, type IndexedItem } from './
 import { ConcurrencyError, ConfigurationError, formatKey, type RecordModifiedError, type RowKey } from './errors.js';
 import { inTransaction } from './in-transaction.js';
 import type { TableMeta } from './table-meta.js';
-import type { ChangesOf, RowOf, TargetOf } from './versioned-update.js';
 import { metaFor, type WriteOptions } from './write-request.js';
+import type { ChangesOf, DatabaseFor, RowOf, TargetOf } from './table-types.js';
 
 /** Options of the batch writes. */
 export interface BatchOptions extends WriteOptions {
@@ -50,7 +50,7 @@ export interface UpdateManyResult<Row> {
  * //   on … set …; select … join (…) to read the rows back.
  */
 export async function versionedUpdateMany<T extends Table>(
-  db: unknown,
+  db: DatabaseFor<T>,
   table: T,
   items: readonly { target: TargetOf<T>; changes: ChangesOf<T> }[],
   options: BatchOptions = {},

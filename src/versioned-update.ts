@@ -1,4 +1,4 @@
-import type { InferInsertModel, InferSelectModel, SQL, Table } from 'drizzle-orm';
+import type { Table } from 'drizzle-orm';
 import { primaryDatabase } from './adapters.js';
 import { bumpFor } from './bump.js';
 import { conflictError } from './conflict.js';
@@ -8,16 +8,12 @@ import type { TableMeta } from './table-meta.js';
 import { runUpdate, slotValues, type UpdateShape } from './update-statement.js';
 import { autoValues, metaFor, splitChanges, writeRequest, type SplitChanges, type WriteOptions } from './write-request.js';
 import { inWriteTransaction } from './write-transaction.js';
+import type { ChangesOf, DatabaseFor, RowOf, TargetOf } from './table-types.js';
 
-/** A row of `T` as selected. */
-export type RowOf<T extends Table> = InferSelectModel<T>;
-/** What identifies the row to write: its primary key and the version it was read at. A selected row will do. */
-export type TargetOf<T extends Table> = Partial<InferSelectModel<T>>;
-/** New column values; a value may be Drizzle `sql` or a column. The version is never one of them. */
-export type ChangesOf<T extends Table> = { [K in keyof InferInsertModel<T>]?: InferInsertModel<T>[K] | SQL };
+export type { ChangesOf, RowOf, TargetOf } from './table-types.js';
 
 /** A write's outcome without throwing a conflict. */
-export type UpdateOutcome<Row> = { ok: true; row: Row } | { ok: false; error: RecordModifiedError };
+export type UpdateOutcome<Row> = { ok: true; row: Row } | { ok: false; error: RecordModifiedError<Row> };
 
 /** Shared body of `versionedUpdate` and `tryVersionedUpdate`. */
 export async function attemptUpdate(
@@ -104,7 +100,7 @@ function keyAfterWrite(meta: TableMeta, key: RowKey, split: SplitChanges): RowKe
  * //             where "accounts"."id" = ? and "accounts"."version" = ? returning …
  */
 export async function versionedUpdate<T extends Table>(
-  db: unknown,
+  db: DatabaseFor<T>,
   table: T,
   target: TargetOf<T>,
   changes: ChangesOf<T>,
@@ -123,7 +119,7 @@ export async function versionedUpdate<T extends Table>(
  * if (!result.ok) return conflictResponse(result.error)
  */
 export async function tryVersionedUpdate<T extends Table>(
-  db: unknown,
+  db: DatabaseFor<T>,
   table: T,
   target: TargetOf<T>,
   changes: ChangesOf<T>,

@@ -66,7 +66,7 @@ meta('bad checkFields / ignoreFields are ConfigurationErrors naming table and ke
 meta('applyConcurrencyCheck: refuses non-integer columns, unknown keys and a second version', () => {
   const users = pgc.pgTable('ext_users', { id: pgc.integer().primaryKey(), email: pgc.text(), rev: pgc.integer().notNull().default(1) });
   assert.throws(() => applyConcurrencyCheck(users, 'email'), /"ext_users"."email" is a text column \(PgText\), not an integer column/);
-  assert.throws(() => applyConcurrencyCheck(users, 'missing'), /"ext_users" has no column key "missing"/);
+  assert.throws(() => applyConcurrencyCheck(users, 'missing' as never), /"ext_users" has no column key "missing"/);
   applyConcurrencyCheck(users, 'rev');
   applyConcurrencyCheck(users, 'rev');
   assert.throws(() => applyConcurrencyCheck(users, 'rev', 'timestamp'), /already has the integer version column "rev"/);

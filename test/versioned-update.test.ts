@@ -9,6 +9,7 @@ import {
   tryVersionedUpdate,
   versionedDelete,
   versionedUpdate,
+  type TargetOf,
 } from '../src/index.js';
 import { rejects } from './support/assert-rejects.js';
 import { databaseSuites } from './support/suite.js';
@@ -138,10 +139,10 @@ await databaseSuites('versionedUpdate', (test, { db, t, d }) => {
 
   test('a missing version is a VersionError unless versionRequired is false', async () => {
     await seed();
-    await rejects(() => versionedUpdate(db, t.accounts, { id: 1 }, { balance: 0 }), VersionError);
+    await rejects(() => versionedUpdate(db, t.accounts, { id: 1 } as never, { balance: 0 }), VersionError);
     assert.is((await stored())!.balance, 100);
     configureConcurrency({ versionRequired: false });
-    const saved = await versionedUpdate(db, t.accounts, { id: 1 }, { balance: 5 });
+    const saved = await versionedUpdate(db, t.accounts, { id: 1 } as TargetOf<typeof t.accounts>, { balance: 5 });
     assert.is(saved.balance, 5);
     assert.is(saved.version, 2, 'unchecked, but the version still moves');
     await rejects(() => versionedUpdate(db, t.accounts, { id: 1, version: Number.NaN }, { balance: 0 }), VersionError);
@@ -213,7 +214,7 @@ await databaseSuites('versionedUpdate', (test, { db, t, d }) => {
       [() => versionedUpdate(logged, t.notes as any, { id: 1 }, { text: 'x' }), /"dc_notes" has no version column/],
       [() => versionedUpdate(logged, t.accounts, row, { version: 5 } as any), /"dc_accounts" hold the version column "version"/],
       [() => versionedUpdate(logged, t.accounts, row, { nope: 1 } as any), /"dc_accounts" name "nope", which is not a column/],
-      [() => versionedUpdate({ select() {} }, t.accounts, row, { balance: 1 }), /not a Drizzle database or transaction .*"dc_accounts"/],
+      [() => versionedUpdate({ select() {} } as any, t.accounts, row, { balance: 1 }), /not a Drizzle database or transaction .*"dc_accounts"/],
       [() => versionedUpdate(logged, t.accounts, { version: 1 } as any, { balance: 1 }), /"dc_accounts" has no value for primary key "id"/],
       [() => versionedUpdate(logged, t.accounts, row, null as any), /changes for "dc_accounts" must be an object/],
       [() => versionedUpdate(logged, t.accounts, row, { constructor: 'x' } as any), /name "constructor", which is not a column key/],

@@ -1,11 +1,12 @@
 import { bigint, int } from 'drizzle-orm/mysql-core';
+import type { VersionNumber } from '../table-types.js';
 import { versionBuilderSet } from '../version-builders.js';
 import { mysqlAdapter } from './mysql-adapter.js';
 
 const builders = versionBuilderSet(
   mysqlAdapter,
-  (name) => (name === undefined ? int() : int(name)).notNull().default(1),
-  (name) => (name === undefined ? bigint({ mode: 'number' }) : bigint(name, { mode: 'number' })).notNull().default(1),
+  (name) => (name === undefined ? int() : int(name)).notNull().default(1).$type<VersionNumber>(),
+  (name) => (name === undefined ? bigint({ mode: 'number' }) : bigint(name, { mode: 'number' })).notNull().default(1).$type<VersionNumber>(),
 );
 
 /**

@@ -1,11 +1,12 @@
 import { bigint, integer } from 'drizzle-orm/pg-core';
+import type { VersionNumber } from '../table-types.js';
 import { versionBuilderSet } from '../version-builders.js';
 import { pgAdapter } from './pg-adapter.js';
 
 const builders = versionBuilderSet(
   pgAdapter,
-  (name) => (name === undefined ? integer() : integer(name)).notNull().default(1),
-  (name) => (name === undefined ? bigint({ mode: 'number' }) : bigint(name, { mode: 'number' })).notNull().default(1),
+  (name) => (name === undefined ? integer() : integer(name)).notNull().default(1).$type<VersionNumber>(),
+  (name) => (name === undefined ? bigint({ mode: 'number' }) : bigint(name, { mode: 'number' })).notNull().default(1).$type<VersionNumber>(),
 );
 
 /**

@@ -1,8 +1,9 @@
 import { integer } from 'drizzle-orm/sqlite-core';
+import type { VersionNumber } from '../table-types.js';
 import { versionBuilderSet } from '../version-builders.js';
 import { sqliteAdapter } from './sqlite-adapter.js';
 
-const int = (name?: string) => (name === undefined ? integer() : integer(name)).notNull().default(1);
+const int = (name?: string) => (name === undefined ? integer() : integer(name)).notNull().default(1).$type<VersionNumber>();
 
 const builders = versionBuilderSet(sqliteAdapter, int, int);
 

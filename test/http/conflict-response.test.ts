@@ -18,7 +18,8 @@ import { testSchema } from '../support/schema.js';
 const t = testSchema('sqlite', 'cr_');
 applyConcurrencyCheck(t.pluginUsers, 'revision');
 const client = createClient({ url: ':memory:' });
-const db = drizzle(client);
+// testSchema is typed with the pg shape for every dialect: the db is untyped to match.
+const db: any = drizzle(client);
 
 test.before(async () => {
   for (const table of [t.accounts, t.pluginUsers]) for (const statement of tableDdl('sqlite', table)) await client.execute(statement);

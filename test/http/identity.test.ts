@@ -125,11 +125,11 @@ test('a malformed identity is a VersionError carrying the input, never a target'
 });
 
 test('identity() refuses rows it could not round-trip', () => {
-  throwsError(() => identity(t.accounts, { id: 1 }), VersionError, /version "version" must be a positive integer, got undefined/);
+  throwsError(() => identity(t.accounts, { id: 1 } as never), VersionError, /version "version" must be a positive integer, got undefined/);
   for (const version of [0, -1, 1.5, Number.NaN, '3', 3n, Number.MAX_SAFE_INTEGER + 1]) {
     throwsError(() => identity(t.accounts, { id: 1, version } as any), VersionError);
   }
-  throwsError(() => identity(t.accounts, { version: 1 }), ConfigurationError, /has no value for primary key "id"/);
+  throwsError(() => identity(t.accounts, { version: 1 } as any), ConfigurationError, /has no value for primary key "id"/);
   throwsError(() => identity(t.accounts, { id: '7', version: 1 } as any), ConfigurationError, /primary key "id" must be an integer from -?\d+ to \d+ \(integer column\), got "7"/);
   throwsError(() => identity(t.accounts, { id: 1.5, version: 1 }), ConfigurationError, /primary key "id" must be an integer .* got 1.5/);
   throwsError(() => identity(tags, { postId: 1, tag: 'a\uD800', version: 1 }), ConfigurationError, /lone UTF-16 surrogate/);

@@ -172,6 +172,9 @@ try {
             const kind = errorClass(error);
             if (!args.retryTransient || !TRANSIENT.has(kind) || transient >= MAX_TRANSIENT_RETRIES) throw error;
             count(report.transient, kind);
+            // Jittered, growing backoff: retried at once, writers certified against each other
+            // on Galera keep aborting one another.
+            await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** transient)));
           }
         }
       } else {
