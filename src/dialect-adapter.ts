@@ -38,6 +38,17 @@ export interface DialectAdapter {
   /** Largest number of bound parameters one statement may carry. */
   readonly maxParameters: number;
 
+  /**
+   * The driver may report a COMMIT done that the server turned into a ROLLBACK (postgres.js with
+   * `prepare: true` behind a transaction pooler without prepared-statement tracking: the named
+   * COMMIT fails to bind and is re-sent into the aborted transaction). Only adapters whose
+   * drivers can do this define it, with {@link transactionToken} and {@link committed}.
+   */
+  commitMayBeLost?(db: unknown): boolean;
+  /** A token naming the transaction `tx` runs (PostgreSQL: `txid_current()`). */
+  transactionToken?(tx: unknown): Promise<string>;
+  /** True when the transaction named by `token` committed (PostgreSQL: `txid_status`). */
+  committed?(db: unknown, token: string): Promise<boolean>;
   /** True when `table` was declared with this dialect's table builder. */
   ownsTable(table: Table): boolean;
   /** True when `db` is this dialect's Drizzle database or transaction object. */

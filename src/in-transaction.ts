@@ -1,24 +1,37 @@
+import type { DialectAdapter } from './dialect-adapter.js';
+import { ConcurrencyError } from './errors.js';
+
 /**
  * Runs `fn` in `db.transaction(…)` (a savepoint when `db` is already a transaction) and makes
  * sure the error `fn` threw is the one the caller sees. Drizzle's transactions (node-postgres,
  * mysql2, libSQL, and postgres.js's `begin`) send ROLLBACK in a `catch` and rethrow: when the
  * ROLLBACK fails too (the connection was killed, a Galera node left the cluster), its error
  * replaces ours. Here the original error surfaces, the rollback's attached as its `cause` when
- * it has none.
+ * it has none. Where the adapter says the driver may turn a COMMIT into a silent ROLLBACK
+ * (postgres.js with `prepare` behind a transaction pooler), the commit is confirmed afterwards
+ * and a transaction that did not commit is a `ConcurrencyError`, never a success.
  * @example
  * await inTransaction(db, async (tx) => { … throw conflict })  // rejects with `conflict`, whatever ROLLBACK did
  */
-export async function inTransaction<R>(db: any, fn: (tx: any) => Promise<R>): Promise<R> {
+export async function inTransaction<R>(db: any, fn: (tx: any) => Promise<R>, adapter?: DialectAdapter, what = 'batch'): Promise<R> {
   let thrown: { error: unknown } | undefined;
+  let token: string | undefined;
   try {
-    return await db.transaction(async (tx: any) => {
+    const result = await db.transaction(async (tx: any) => {
       try {
+        if (adapter?.commitMayBeLost?.(db)) token = await adapter.transactionToken!(tx);
         return await fn(tx);
       } catch (error) {
         thrown = { error };
         throw error;
       }
     });
+    if (token !== undefined && !(await adapter!.committed!(db, token))) {
+      throw new ConcurrencyError(
+        `${what} was rolled back although the driver reported its COMMIT done (postgres.js with prepare: true behind a transaction pooler? set prepare: false); nothing of it was applied`,
+      );
+    }
+    return result;
   } catch (error) {
     if (thrown === undefined || error === thrown.error) throw error;
     const original = thrown.error;

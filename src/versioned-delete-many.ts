@@ -54,7 +54,7 @@ export async function versionedDeleteMany<T extends Table, Target extends Target
       throw new ConcurrencyError(`batch delete of "${meta.name}" matched ${count} of ${gone.length} locked rows; rolled back`);
     }
     return { deleted: ok.map((index) => list[index]!), conflicts };
-  });
+  }, meta.adapter, `batch delete of "${meta.name}"`);
 }
 
 /**

@@ -64,7 +64,7 @@ export async function versionedUpdateMany<T extends Table>(
   checkBatch(meta, policy, prepared.map((i) => i.request));
   prepared.forEach((item, index) => keyAfter(meta, item, index));
   if (prepared.length === 0) return { updated: [], conflicts: [] };
-  return inTransaction(db, (tx) => updateBatch(tx, meta, prepared, policy));
+  return inTransaction(db, (tx) => updateBatch(tx, meta, prepared, policy), meta.adapter, `batch update of "${meta.name}"`);
 }
 
 /**

@@ -46,6 +46,18 @@ export const pgAdapter: DialectAdapter = {
   conflictReadMustLock: false,
   returningSeesJoinedTables: true,
   maxParameters: 65_534,
+  commitMayBeLost(db: any) {
+    const session = (db?.$primary ?? db)?.session;
+    return !is(db, PgTransaction) && is(session, PostgresJsSession) && (session as any).client?.options?.prepare !== false;
+  },
+  async transactionToken(tx: any) {
+    const rows = await tx.execute(sql`select txid_current()::text as token`);
+    return String(rows[0].token);
+  },
+  async committed(db: any, token: string) {
+    const rows = await db.execute(sql`select txid_status(${token}::bigint) as status`);
+    return rows[0].status === 'committed';
+  },
   ownsTable: (table: Table) => is(table, PgTable),
   ownsDatabase: (db: unknown) => is(db, PgDatabase),
   isTransaction: (db: unknown) => is(db, PgTransaction),
