@@ -3,16 +3,25 @@ import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect, type Connection } from './setup.js';
 
-/** The suite's connection, opened before its tests and closed after them. */
+/**
+ * The suite's connection, opened before its tests and closed after them. A connection that
+ * cannot open fails every test with its error (uvu would skip them silently, exit code 0).
+ */
 export function useConnection(test: Test): Pick<Connection, 'db' | 'raw'> {
   let open: Connection | undefined;
+  let failure: { error: unknown } | undefined;
   test.before(async () => {
-    open = await connect();
+    try {
+      open = await connect();
+    } catch (error) {
+      failure = { error };
+    }
   });
   test.after(async () => {
     await open?.close();
   });
   const current = () => {
+    if (failure) throw failure.error;
     if (!open) throw new Error('the connection opens before the first test');
     return open;
   };
