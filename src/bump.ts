@@ -26,11 +26,6 @@ export function bumpFor(meta: TableMeta, changeKeys: readonly string[], incremen
   return keys.length > 0 ? { type: 'conditional', keys } : { type: 'none' };
 }
 
-/** A short, stable text for a bump, part of a statement's cache key. */
-export function bumpShape(bump: Bump): string {
-  return bump.type === 'conditional' ? `cond(${bump.keys.join(',')})` : bump.type;
-}
-
 /**
  * `(a or b or …)` parenthesised as a balanced tree, `((a or b) or (c or d))`: its depth grows with
  * the logarithm of the number of terms, so watching a thousand columns stays far inside SQLite's

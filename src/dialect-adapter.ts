@@ -21,8 +21,6 @@ export interface DialectAdapter {
    * that matched but changed nothing can report 0.
    */
   readonly affectedRowsMayMissUnchanged: boolean;
-  /** `SELECT … FOR UPDATE` exists (SQLite locks the whole file in a write transaction instead). */
-  readonly supportsSelectForUpdate: boolean;
   /**
    * Inside a transaction a write matches the latest committed row while a plain SELECT reads the
    * transaction's snapshot (InnoDB REPEATABLE READ), so the read that tells a conflict, and
@@ -79,7 +77,7 @@ export interface DialectAdapter {
   isDistinct(column: Column, value: SQL): SQL;
   /** The larger of two integer expressions. */
   greatest(a: SQL, b: SQL): SQL;
-  /** Turns a built query into a prepared one (PostgreSQL wants a unique name). */
+  /** Turns a built query into a prepared one; `name` is used only where it is safe behind poolers (postgres.js). */
   prepare(query: any, name: string): any;
   /** Runs a prepared `… RETURNING` query and gives the mapped rows. */
   runReturning(prepared: any, values: Record<string, unknown>): Promise<Record<string, unknown>[]>;

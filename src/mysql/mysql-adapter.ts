@@ -35,7 +35,6 @@ export const mysqlAdapter: DialectAdapter = {
   supportsReturning: false,
   assignmentsSeeEarlierValues: true,
   affectedRowsMayMissUnchanged: true,
-  supportsSelectForUpdate: true,
   conflictReadMustLock: true,
   returningSeesJoinedTables: false,
   maxParameters: 65_535,

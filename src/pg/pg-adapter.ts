@@ -42,7 +42,6 @@ export const pgAdapter: DialectAdapter = {
   supportsReturning: true,
   assignmentsSeeEarlierValues: false,
   affectedRowsMayMissUnchanged: false,
-  supportsSelectForUpdate: true,
   conflictReadMustLock: false,
   returningSeesJoinedTables: true,
   maxParameters: 65_534,

@@ -18,7 +18,6 @@ export const sqliteAdapter: DialectAdapter = {
   supportsReturning: true,
   assignmentsSeeEarlierValues: false,
   affectedRowsMayMissUnchanged: false,
-  supportsSelectForUpdate: false,
   conflictReadMustLock: false,
   returningSeesJoinedTables: false,
   maxParameters: 32_766,
