@@ -8,7 +8,7 @@ import { withGenerateLock } from './emit/generate-lock.js';
 import { readMigrationsFolder, snapshotTables, type MigrationsFolder } from './emit/migrations-folder.js';
 import { migrationFiles, renderMigration } from './emit/trigger-migration.js';
 import { isEmptyPlan, planTriggers, type TriggerPlan } from './plan/trigger-plan.js';
-import type { TriggerSpec } from '../src/trigger-spec.js';
+import type { TriggerSpec } from '../src/triggers/trigger-spec.js';
 import { testFiles } from './tests/test-files.js';
 
 /** Options of {@link generate} and {@link check}. */

@@ -9,8 +9,8 @@
  * // create trigger "concurrency_products_version" after update on "products" for each row when … begin … end
  * if ((await check()).length > 0) process.exit(1)
  */
-export { renderCreateTriggers, renderDropTriggers, triggerDdlFor } from '../src/trigger-ddl.js';
-export { NAME_LIMITS, triggerName, triggerSpecFor, type TriggerDdl, type TriggerSpec } from '../src/trigger-spec.js';
+export { renderCreateTriggers, renderDropTriggers, triggerDdlFor } from '../src/triggers/trigger-ddl.js';
+export { NAME_LIMITS, triggerName, triggerSpecFor, type TriggerDdl, type TriggerSpec } from '../src/triggers/trigger-spec.js';
 export { CodegenError } from './codegen-error.js';
 export { check, generate, generateReport, planGeneration, type GenerateOptions, type GenerateReport, type GenerationPlan } from './generate.js';
 export { planTriggers, type TriggerPlan } from './plan/trigger-plan.js';

@@ -8,8 +8,8 @@
  * // update "accounts" set "balance" = $1, "version" = "accounts"."version" + 1
  * //   where "accounts"."id" = $2 and "accounts"."version" = $3 returning …
  */
-export { applyConcurrencyCheck } from './apply-concurrency-check.js';
-export { configureConcurrency, type ConcurrencyConfig } from './config.js';
+export { applyConcurrencyCheck } from './schema/apply-concurrency-check.js';
+export { configureConcurrency, type ConcurrencyConfig } from './config/config.js';
 export {
   ConcurrencyError,
   ConfigurationError,
@@ -18,20 +18,20 @@ export {
   VersionError,
   type RowKey,
 } from './errors.js';
-export { isChanged } from './is-changed.js';
-export { retryOnConflict, type RetryOptions } from './retry-on-conflict.js';
-export { disableConcurrency, disableIncrement } from './scope.js';
-export { isTransientError } from './transient-error.js';
+export { isChanged } from './write/is-changed.js';
+export { retryOnConflict, type RetryOptions } from './write/retry-on-conflict.js';
+export { disableConcurrency, disableIncrement } from './config/scope.js';
+export { isTransientError } from './transaction/transient-error.js';
 export {
   getVersionColumn,
   isVersionColumn,
   type VersionColumnInfo,
   type VersionKind,
   type VersionOptions,
-} from './version-column.js';
-export { versionedDelete } from './versioned-delete.js';
-export { versionedDeleteMany, type DeleteManyResult } from './versioned-delete-many.js';
-export { versionedUpdateMany, type BatchOptions, type UpdateManyResult } from './versioned-update-many.js';
+} from './schema/version-column.js';
+export { versionedDelete } from './write/versioned-delete.js';
+export { versionedDeleteMany, type DeleteManyResult } from './batch/versioned-delete-many.js';
+export { versionedUpdateMany, type BatchOptions, type UpdateManyResult } from './batch/versioned-update-many.js';
 export {
   tryVersionedUpdate,
   versionedUpdate,
@@ -39,9 +39,9 @@ export {
   type RowOf,
   type TargetOf,
   type UpdateOutcome,
-} from './versioned-update.js';
-export type { WriteOptions } from './write-request.js';
-export type { ColumnKeyOf, DatabaseFor, KeyOf, PrimaryKeyOf, VersionKeyOf, VersionNumber, WritableKeyOf } from './table-types.js';
+} from './write/versioned-update.js';
+export type { WriteOptions } from './write/write-request.js';
+export type { ColumnKeyOf, DatabaseFor, KeyOf, PrimaryKeyOf, VersionKeyOf, VersionNumber, WritableKeyOf } from './schema/table-types.js';
 export {
   PreconditionRequiredError,
   conflictBody,

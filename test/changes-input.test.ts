@@ -4,7 +4,7 @@ import * as pgc from 'drizzle-orm/pg-core';
 import * as lite from 'drizzle-orm/sqlite-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { concurrencyConfig, resetConcurrencyConfig } from '../src/config.js';
+import { concurrencyConfig, resetConcurrencyConfig } from '../src/config/config.js';
 import { ConfigurationError, configureConcurrency, versionedUpdate, versionedUpdateMany } from '../src/index.js';
 import * as myv from '../src/mysql/index.js';
 import * as pgv from '../src/pg/index.js';

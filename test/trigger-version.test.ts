@@ -1,8 +1,8 @@
 import { eq, getTableName } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
 import { RecordModifiedError, versionedUpdate, versionedUpdateMany } from '../src/index.js';
-import { renderCreateTriggers } from '../src/trigger-ddl.js';
-import { triggerSpecFor } from '../src/trigger-spec.js';
+import { renderCreateTriggers } from '../src/triggers/trigger-ddl.js';
+import { triggerSpecFor } from '../src/triggers/trigger-spec.js';
 import { rejects } from './support/assert-rejects.js';
 import { quote } from './support/ddl.js';
 import { databaseSuites } from './support/suite.js';

@@ -17,7 +17,7 @@ import {
 import * as myv from '../src/mysql/index.js';
 import * as pgv from '../src/pg/index.js';
 import * as litev from '../src/sqlite/index.js';
-import { triggerSpecFor } from '../src/trigger-spec.js';
+import { triggerSpecFor } from '../src/triggers/trigger-spec.js';
 import { rejects, throwsError } from './support/assert-rejects.js';
 import { databaseSuites } from './support/suite.js';
 

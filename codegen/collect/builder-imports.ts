@@ -1,7 +1,7 @@
 import type { SourceFile, ts as TsTypes } from 'ts-morph';
 import { ts } from './ts-morph.js';
-import type { DialectName } from '../../src/dialect-adapter.js';
-import type { VersionKind } from '../../src/version-column.js';
+import type { DialectName } from '../../src/dialect/dialect-adapter.js';
+import type { VersionKind } from '../../src/schema/version-column.js';
 
 /** What a name in a schema file stands for, as far as the codegen cares. */
 export type Meaning =

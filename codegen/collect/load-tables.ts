@@ -1,12 +1,12 @@
 import type { Column} from 'drizzle-orm';
 import { Table, getTableColumns, getTableName, is } from 'drizzle-orm';
 import { fileURLToPath } from 'node:url';
-import { adapterForTable } from '../../src/adapters.js';
-import type { DialectName } from '../../src/dialect-adapter.js';
+import { adapterForTable } from '../../src/dialect/adapters.js';
+import type { DialectName } from '../../src/dialect/dialect-adapter.js';
 import { ConfigurationError } from '../../src/errors.js';
-import { tableMeta } from '../../src/table-meta.js';
-import { tableSchema, triggerSpecFor, type TriggerSpec } from '../../src/trigger-spec.js';
-import { VERSION_MARKER, getVersionColumn, type VersionColumnInfo, type VersionMarker } from '../../src/version-column.js';
+import { tableMeta } from '../../src/schema/table-meta.js';
+import { tableSchema, triggerSpecFor, type TriggerSpec } from '../../src/triggers/trigger-spec.js';
+import { VERSION_MARKER, getVersionColumn, type VersionColumnInfo, type VersionMarker } from '../../src/schema/version-column.js';
 import { CodegenError } from '../codegen-error.js';
 import { shown } from '../config/load-config.js';
 import { registerBundle, withCallSites } from '../load/call-sites.js';

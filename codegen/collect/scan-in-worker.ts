@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { DialectName } from '../../src/dialect-adapter.js';
+import type { DialectName } from '../../src/dialect/dialect-adapter.js';
 import { CodegenError } from '../codegen-error.js';
 import type { StaticScan } from './scan-schema.js';
 

@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Project as MorphProject, SourceFile, ts as TsTypes } from 'ts-morph';
-import type { DialectName } from '../../src/dialect-adapter.js';
-import type { VersionKind } from '../../src/version-column.js';
+import type { DialectName } from '../../src/dialect/dialect-adapter.js';
+import type { VersionKind } from '../../src/schema/version-column.js';
 import { CodegenError } from '../codegen-error.js';
 import { shown } from '../config/load-config.js';
 import { BuilderImports, callsIn, type Meaning } from './builder-imports.js';

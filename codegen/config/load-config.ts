@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import type { DialectName } from '../../src/dialect-adapter.js';
+import type { DialectName } from '../../src/dialect/dialect-adapter.js';
 import { CodegenError } from '../codegen-error.js';
 import { importTypeScript } from '../load/import-typescript.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DialectName } from '../../src/dialect-adapter.js';
-import type { TriggerSpec } from '../../src/trigger-spec.js';
+import type { DialectName } from '../../src/dialect/dialect-adapter.js';
+import type { TriggerSpec } from '../../src/triggers/trigger-spec.js';
 import { CodegenError } from '../codegen-error.js';
 import { shown } from '../config/load-config.js';
 

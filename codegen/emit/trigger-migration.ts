@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderCreateTriggers, renderDropTriggers } from '../../src/trigger-ddl.js';
+import { renderCreateTriggers, renderDropTriggers } from '../../src/triggers/trigger-ddl.js';
 import type { TriggerPlan } from '../plan/trigger-plan.js';
 import type { PlannedFile } from './file-batch.js';
 import { HEADER, STATE_PREFIX, snapshotName, type MigrationsFolder } from './migrations-folder.js';

@@ -1,4 +1,4 @@
-import type { DialectName } from '../../src/dialect-adapter.js';
+import type { DialectName } from '../../src/dialect/dialect-adapter.js';
 import { CodegenError } from '../codegen-error.js';
 import { shown, type CodegenConfig } from '../config/load-config.js';
 

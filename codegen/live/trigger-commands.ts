@@ -1,5 +1,5 @@
-import { renderCreateTriggers, renderDropTriggers, triggerDdlFor } from '../../src/trigger-ddl.js';
-import type { TriggerSpec } from '../../src/trigger-spec.js';
+import { renderCreateTriggers, renderDropTriggers, triggerDdlFor } from '../../src/triggers/trigger-ddl.js';
+import type { TriggerSpec } from '../../src/triggers/trigger-spec.js';
 import type { LiveDatabase } from './live-database.js';
 
 /** One line of `triggers list`. */

@@ -1,4 +1,4 @@
-import { triggerNameScope } from '../../src/trigger-spec.js';
+import { triggerNameScope } from '../../src/triggers/trigger-spec.js';
 import type { VersionedTable } from '../collect/load-tables.js';
 import { CodegenError } from '../codegen-error.js';
 import { shown } from '../config/load-config.js';

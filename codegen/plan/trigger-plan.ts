@@ -1,4 +1,4 @@
-import type { TriggerSpec } from '../../src/trigger-spec.js';
+import type { TriggerSpec } from '../../src/triggers/trigger-spec.js';
 
 /** What a new trigger migration must do to move the database from `emitted` to `desired`. */
 export interface TriggerPlan {

@@ -1,4 +1,4 @@
-import type { DialectName } from '../../src/dialect-adapter.js';
+import type { DialectName } from '../../src/dialect/dialect-adapter.js';
 
 /** The first line of the user-owned modules: created once, never overwritten. */
 export function ownedBanner(what: string): string {

@@ -1,7 +1,7 @@
 import { getTableColumns, getTableName, type Column, type Table } from 'drizzle-orm';
-import type { DialectName } from '../../src/dialect-adapter.js';
-import { adapterForTable } from '../../src/adapters.js';
-import { tableSchema } from '../../src/trigger-spec.js';
+import type { DialectName } from '../../src/dialect/dialect-adapter.js';
+import { adapterForTable } from '../../src/dialect/adapters.js';
+import { tableSchema } from '../../src/triggers/trigger-spec.js';
 import type { VersionedTable } from '../collect/load-tables.js';
 import { canSample, foreignKeys, keyOf, sampleValue } from './sample-values.js';
 

@@ -2,7 +2,7 @@ import { getTableColumns, type Column, type Table } from 'drizzle-orm';
 import { getTableConfig as mysqlConfig, type MySqlTable } from 'drizzle-orm/mysql-core';
 import { getTableConfig as pgConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { getTableConfig as sqliteConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { DialectName } from '../../src/dialect-adapter.js';
+import type { DialectName } from '../../src/dialect/dialect-adapter.js';
 
 /** A foreign key of a table: local column keys → the parent table and its column names. */
 export interface ForeignKey {

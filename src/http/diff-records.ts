@@ -1,6 +1,6 @@
 import { is, Column, Table } from 'drizzle-orm';
-import { isSqlValue } from '../update-statement.js';
-import { getVersionColumn } from '../version-column.js';
+import { isSqlValue } from '../write/update-statement.js';
+import { getVersionColumn } from '../schema/version-column.js';
 
 /** One field whose submitted value differs from the stored one. */
 export interface FieldDiff {

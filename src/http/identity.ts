@@ -1,9 +1,9 @@
 import type { Table } from 'drizzle-orm';
 import { ConfigurationError, VersionError } from '../errors.js';
-import { tableMeta, type TableMeta } from '../table-meta.js';
-import { keyValueProblem } from '../key-value.js';
-import { readKey } from '../target.js';
-import type { TargetOf } from '../versioned-update.js';
+import { tableMeta, type TableMeta } from '../schema/table-meta.js';
+import { keyValueProblem } from '../write/key-value.js';
+import { readKey } from '../write/target.js';
+import type { TargetOf } from '../write/versioned-update.js';
 import { decodeKeyValue, encodeKeyValue, expectedText } from './key-codec.js';
 import { describe, isVersion, parseVersionText } from './version-text.js';
 

@@ -6,4 +6,4 @@
  * export const accounts = mysqlTable('accounts', { id: int().autoincrement().primaryKey(), version: integerVersion() })
  */
 export { conditionalVersion, integerVersion, timestampVersion, triggerVersion } from './mysql-version-columns.js';
-export type { ConditionalVersionOptions, TriggerVersionOptions } from '../version-builders.js';
+export type { ConditionalVersionOptions, TriggerVersionOptions } from '../schema/version-builders.js';

@@ -1,6 +1,6 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { MySqlDatabase, MySqlTable, MySqlTransaction, getTableConfig } from 'drizzle-orm/mysql-core';
-import { integerBits, setList, type DialectAdapter, type IntegerRange } from '../dialect-adapter.js';
+import { integerBits, setList, type DialectAdapter, type IntegerRange } from '../dialect/dialect-adapter.js';
 
 /**
  * Rows an update matched. mysql2 turns the `FOUND_ROWS` client flag on by default, so

@@ -1,4 +1,4 @@
-import type { TriggerDdl, TriggerSpec } from '../trigger-spec.js';
+import type { TriggerDdl, TriggerSpec } from '../triggers/trigger-spec.js';
 
 /** `` `name` `` with `` ` `` doubled. */
 function quote(name: string): string {

@@ -1,6 +1,6 @@
 import { bigint, int } from 'drizzle-orm/mysql-core';
-import type { VersionNumber } from '../table-types.js';
-import { versionBuilderSet } from '../version-builders.js';
+import type { VersionNumber } from '../schema/table-types.js';
+import { versionBuilderSet } from '../schema/version-builders.js';
 import { mysqlAdapter } from './mysql-adapter.js';
 
 const builders = versionBuilderSet(

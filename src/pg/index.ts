@@ -6,4 +6,4 @@
  * export const accounts = pgTable('accounts', { id: serial().primaryKey(), balance: integer(), version: integerVersion() })
  */
 export { conditionalVersion, integerVersion, timestampVersion, triggerVersion } from './pg-version-columns.js';
-export type { ConditionalVersionOptions, TriggerVersionOptions } from '../version-builders.js';
+export type { ConditionalVersionOptions, TriggerVersionOptions } from '../schema/version-builders.js';

@@ -1,7 +1,7 @@
 import { getTableName, is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { PgDatabase, PgTable, PgTransaction, getTableConfig } from 'drizzle-orm/pg-core';
 import { PostgresJsSession } from 'drizzle-orm/postgres-js/session';
-import { integerBits, setList, valuesRows, type DialectAdapter, type IntegerRange } from '../dialect-adapter.js';
+import { integerBits, setList, valuesRows, type DialectAdapter, type IntegerRange } from '../dialect/dialect-adapter.js';
 
 /** Row count of a PostgreSQL driver result: postgres.js `count`, node-postgres `rowCount`, PGlite `affectedRows`. */
 function pgAffectedRows(result: any): number {

@@ -1,6 +1,6 @@
 import { bigint, integer } from 'drizzle-orm/pg-core';
-import type { VersionNumber } from '../table-types.js';
-import { versionBuilderSet } from '../version-builders.js';
+import type { VersionNumber } from '../schema/table-types.js';
+import { versionBuilderSet } from '../schema/version-builders.js';
 import { pgAdapter } from './pg-adapter.js';
 
 const builders = versionBuilderSet(

@@ -6,4 +6,4 @@
  * export const accounts = sqliteTable('accounts', { id: integer().primaryKey(), version: integerVersion() })
  */
 export { conditionalVersion, integerVersion, timestampVersion, triggerVersion } from './sqlite-version-columns.js';
-export type { ConditionalVersionOptions, TriggerVersionOptions } from '../version-builders.js';
+export type { ConditionalVersionOptions, TriggerVersionOptions } from '../schema/version-builders.js';

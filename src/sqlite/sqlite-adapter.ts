@@ -1,6 +1,6 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import { BaseSQLiteDatabase, SQLiteTable, SQLiteTransaction, getTableConfig } from 'drizzle-orm/sqlite-core';
-import { integerBits, setList, valuesRows, type DialectAdapter } from '../dialect-adapter.js';
+import { integerBits, setList, valuesRows, type DialectAdapter } from '../dialect/dialect-adapter.js';
 
 /** Row count of a SQLite driver result: libSQL `rowsAffected`, better-sqlite3 `changes`. */
 function sqliteAffectedRows(result: any): number {

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.js';
-import type { TriggerDdl, TriggerSpec } from '../trigger-spec.js';
+import type { TriggerDdl, TriggerSpec } from '../triggers/trigger-spec.js';
 
 /** `"name"` with `"` doubled. */
 function quote(name: string): string {

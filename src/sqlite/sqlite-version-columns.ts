@@ -1,6 +1,6 @@
 import { integer } from 'drizzle-orm/sqlite-core';
-import type { VersionNumber } from '../table-types.js';
-import { versionBuilderSet } from '../version-builders.js';
+import type { VersionNumber } from '../schema/table-types.js';
+import { versionBuilderSet } from '../schema/version-builders.js';
 import { sqliteAdapter } from './sqlite-adapter.js';
 
 const int = (name?: string) => (name === undefined ? integer() : integer(name)).notNull().default(1).$type<VersionNumber>();

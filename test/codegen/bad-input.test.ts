@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CodegenError } from '../../codegen/codegen-error.js';
 import { generate } from '../../codegen/generate.js';
-import { triggerName } from '../../src/trigger-spec.js';
+import { triggerName } from '../../src/triggers/trigger-spec.js';
 import { makeProject, type Project } from './support/project.js';
 
 const SCHEMA = `import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isEmptyPlan, planTriggers } from '../../codegen/plan/trigger-plan.js';
-import type { TriggerSpec } from '../../src/trigger-spec.js';
+import type { TriggerSpec } from '../../src/triggers/trigger-spec.js';
 
 const spec = (over: Partial<TriggerSpec> = {}): TriggerSpec => ({
   dialect: 'pg',

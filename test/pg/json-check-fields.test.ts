@@ -3,8 +3,8 @@ import { integer, json, pgTable } from 'drizzle-orm/pg-core';
 import * as assert from 'uvu/assert';
 import { versionedUpdate, versionedUpdateMany } from '../../src/index.js';
 import { conditionalVersion, triggerVersion } from '../../src/pg/index.js';
-import { renderCreateTriggers, renderDropTriggers } from '../../src/trigger-ddl.js';
-import { triggerSpecFor } from '../../src/trigger-spec.js';
+import { renderCreateTriggers, renderDropTriggers } from '../../src/triggers/trigger-ddl.js';
+import { triggerSpecFor } from '../../src/triggers/trigger-spec.js';
 import { tableDdl } from '../support/ddl.js';
 import { databaseSuites } from '../support/suite.js';
 

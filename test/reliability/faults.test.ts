@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderCreateTriggers, triggerSpecFor } from '../../codegen/index.js';
-import { concurrencyConfig, resetConcurrencyConfig } from '../../src/config.js';
+import { concurrencyConfig, resetConcurrencyConfig } from '../../src/config/config.js';
 import { RecordModifiedError, configureConcurrency, disableConcurrency, versionedUpdate, versionedUpdateMany } from '../../src/index.js';
 import * as myv from '../../src/mysql/index.js';
 import * as pgv from '../../src/pg/index.js';

@@ -4,7 +4,7 @@
  */
 import { getTableName, type Table } from 'drizzle-orm';
 import { suite, type Test } from 'uvu';
-import { resetConcurrencyConfig } from '../../src/config.js';
+import { resetConcurrencyConfig } from '../../src/config/config.js';
 import { testDatabases, type Dialect, type TestDatabase } from './databases.js';
 import { quote, tableDdl } from './ddl.js';
 import { testSchema, type TestSchema } from './schema.js';

@@ -1,7 +1,7 @@
 import { getTableColumns, getTableName, type Column, type Table } from 'drizzle-orm';
-import { adapterForTable } from './adapters.js';
-import type { DialectAdapter } from './dialect-adapter.js';
-import { ConfigurationError } from './errors.js';
+import { adapterForTable } from '../dialect/adapters.js';
+import type { DialectAdapter } from '../dialect/dialect-adapter.js';
+import { ConfigurationError } from '../errors.js';
 import { getVersionColumn, type VersionColumnInfo } from './version-column.js';
 
 /** Everything the write path needs about one table, computed once. */

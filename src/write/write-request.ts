@@ -1,10 +1,10 @@
 import type { Column, Table } from 'drizzle-orm';
-import { adapterForTable, checkDatabase } from './adapters.js';
-import { concurrencyConfig } from './config.js';
-import { ConfigurationError, VersionError, formatKey, type RowKey } from './errors.js';
+import { adapterForTable, checkDatabase } from '../dialect/adapters.js';
+import { concurrencyConfig } from '../config/config.js';
+import { ConfigurationError, VersionError, formatKey, type RowKey } from '../errors.js';
 import { describeValue } from './key-value.js';
-import { checksDisabledFor, incrementsDisabledFor } from './scope.js';
-import { tableMeta, type TableMeta } from './table-meta.js';
+import { checksDisabledFor, incrementsDisabledFor } from '../config/scope.js';
+import { tableMeta, type TableMeta } from '../schema/table-meta.js';
 import { readKey, readVersion, requireVersion } from './target.js';
 import { isSqlValue } from './update-statement.js';
 

@@ -1,7 +1,7 @@
 import { Column, is, sql, type SQL } from 'drizzle-orm';
-import { wallClockMicros } from './bump.js';
-import { callSite } from './call-site.js';
-import type { DialectAdapter } from './dialect-adapter.js';
+import { wallClockMicros } from '../write/bump.js';
+import { callSite } from '../config/call-site.js';
+import type { DialectAdapter } from '../dialect/dialect-adapter.js';
 import { markVersion, type VersionKind, type VersionOptions } from './version-column.js';
 
 type ColumnConfig = { name: string };

@@ -1,5 +1,5 @@
 import { sql, type Column, type SQL } from 'drizzle-orm';
-import type { TableMeta } from './table-meta.js';
+import type { TableMeta } from '../schema/table-meta.js';
 
 /** How one write moves the version. */
 export type Bump =

@@ -1,12 +1,12 @@
 import { sql, type Table } from 'drizzle-orm';
 import { atItem, batchArray } from './batch-input.js';
 import { checkBatch, chunkSize, indexedRows, keyValues, lockBatchRows, partition } from './batch-rows.js';
-import { ConcurrencyError, type RecordModifiedError } from './errors.js';
-import { inTransaction } from './in-transaction.js';
-import type { TableMeta } from './table-meta.js';
+import { ConcurrencyError, type RecordModifiedError } from '../errors.js';
+import { inTransaction } from '../transaction/in-transaction.js';
+import type { TableMeta } from '../schema/table-meta.js';
 import type { BatchOptions } from './versioned-update-many.js';
-import { metaFor, writeRequest, type WriteRequest } from './write-request.js';
-import type { DatabaseFor, TargetOf } from './table-types.js';
+import { metaFor, writeRequest, type WriteRequest } from '../write/write-request.js';
+import type { DatabaseFor, TargetOf } from '../schema/table-types.js';
 
 /** What a batch delete removed and what conflicted. */
 export interface DeleteManyResult<Target> {

@@ -1,5 +1,5 @@
-import { ConfigurationError, RecordDeletedError, RecordModifiedError } from './errors.js';
-import { isTransientError } from './transient-error.js';
+import { ConfigurationError, RecordDeletedError, RecordModifiedError } from '../errors.js';
+import { isTransientError } from '../transaction/transient-error.js';
 
 /** Options of {@link retryOnConflict}. */
 export interface RetryOptions {

@@ -1,16 +1,16 @@
 import type { Table } from 'drizzle-orm';
-import { primaryDatabase } from './adapters.js';
+import { primaryDatabase } from '../dialect/adapters.js';
 import { bumpFor } from './bump.js';
 import { conflictError } from './conflict.js';
-import { ConfigurationError, type RecordModifiedError, type RowKey } from './errors.js';
+import { ConfigurationError, type RecordModifiedError, type RowKey } from '../errors.js';
 import { readRow } from './row-reader.js';
-import type { TableMeta } from './table-meta.js';
+import type { TableMeta } from '../schema/table-meta.js';
 import { runUpdate, slotValues, type UpdateShape } from './update-statement.js';
 import { autoValues, metaFor, splitChanges, writeRequest, type SplitChanges, type WriteOptions } from './write-request.js';
-import { inWriteTransaction } from './write-transaction.js';
-import type { ChangesOf, DatabaseFor, RowOf, TargetOf } from './table-types.js';
+import { inWriteTransaction } from '../transaction/write-transaction.js';
+import type { ChangesOf, DatabaseFor, RowOf, TargetOf } from '../schema/table-types.js';
 
-export type { ChangesOf, RowOf, TargetOf } from './table-types.js';
+export type { ChangesOf, RowOf, TargetOf } from '../schema/table-types.js';
 
 /** A write's outcome without throwing a conflict. */
 export type UpdateOutcome<Row> = { ok: true; row: Row } | { ok: false; error: RecordModifiedError<Row> };

@@ -1,8 +1,8 @@
 import { getTableColumns, getTableName, type Column, type Table } from 'drizzle-orm';
-import { adapterForTable } from './adapters.js';
-import { callSite } from './call-site.js';
-import type { DialectAdapter } from './dialect-adapter.js';
-import { ConfigurationError } from './errors.js';
+import { adapterForTable } from '../dialect/adapters.js';
+import { callSite } from '../config/call-site.js';
+import type { DialectAdapter } from '../dialect/dialect-adapter.js';
+import { ConfigurationError } from '../errors.js';
 import { forgetTableMeta } from './table-meta.js';
 import { plainUpdateBump } from './version-builders.js';
 import { forgetVersionColumn, getVersionColumn, markVersion, type VersionKind } from './version-column.js';

@@ -1,11 +1,11 @@
 import type { Table } from 'drizzle-orm';
-import { primaryDatabase } from './adapters.js';
+import { primaryDatabase } from '../dialect/adapters.js';
 import { conflictError } from './conflict.js';
 import { readRow } from './row-reader.js';
 import { cachedStatement, statementName } from './statement-cache.js';
 import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js';
 import { metaFor, writeRequest, type WriteOptions } from './write-request.js';
-import type { DatabaseFor, TargetOf } from './table-types.js';
+import type { DatabaseFor, TargetOf } from '../schema/table-types.js';
 
 /**
  * Deletes one row if its version is still the one in `target`. Throws `RecordModifiedError`

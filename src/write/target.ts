@@ -1,6 +1,6 @@
-import { ConfigurationError, VersionError, formatKey, type RowKey } from './errors.js';
+import { ConfigurationError, VersionError, formatKey, type RowKey } from '../errors.js';
 import { describeValue, keyValueProblem, normaliseKeyValue } from './key-value.js';
-import type { TableMeta } from './table-meta.js';
+import type { TableMeta } from '../schema/table-meta.js';
 
 /**
  * The primary-key values of `target`. `ConfigurationError` naming table, field and value when

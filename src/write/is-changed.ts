@@ -1,9 +1,9 @@
 import type { Table } from 'drizzle-orm';
-import { primaryDatabase } from './adapters.js';
+import { primaryDatabase } from '../dialect/adapters.js';
 import { readRow } from './row-reader.js';
 import { readKey, readVersion, requireVersion } from './target.js';
 import { metaFor } from './write-request.js';
-import type { DatabaseFor, TargetOf } from './table-types.js';
+import type { DatabaseFor, TargetOf } from '../schema/table-types.js';
 
 /**
  * True when the stored version differs from the target's, or the row is gone (django's

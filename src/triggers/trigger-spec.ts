@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { getTableColumns, getTableName, type Column, type Table } from 'drizzle-orm';
 import { CasingCache } from 'drizzle-orm/casing';
-import { adapterForTable } from './adapters.js';
-import type { DialectName } from './dialect-adapter.js';
-import { ConfigurationError } from './errors.js';
-import { getVersionColumn } from './version-column.js';
+import { adapterForTable } from '../dialect/adapters.js';
+import type { DialectName } from '../dialect/dialect-adapter.js';
+import { ConfigurationError } from '../errors.js';
+import { getVersionColumn } from '../schema/version-column.js';
 
 /**
  * Everything needed to render one version trigger, in SQL names: the dialect-neutral plan of

@@ -1,5 +1,5 @@
 import { Column, getTableColumns, getTableName, is, type Table } from 'drizzle-orm';
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError } from '../errors.js';
 import type { ColumnKeyOf, VersionKeyOf } from './table-types.js';
 
 /** How a version column moves; see the README's table of builders. */

@@ -1,9 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { bumpFor, bumpSql, wallClockMicros, type Bump } from './bump.js';
+import { bumpFor, bumpSql, wallClockMicros, type Bump } from '../write/bump.js';
 import { chunkSize, indexKey, indexedRows, keyMatch, keysIn, keyValues } from './batch-rows.js';
-import type { Assignment } from './dialect-adapter.js';
-import type { TableMeta } from './table-meta.js';
-import { autoValues, splitChanges, writeRequest, type SplitChanges, type WriteOptions, type WriteRequest } from './write-request.js';
+import type { Assignment } from '../dialect/dialect-adapter.js';
+import type { TableMeta } from '../schema/table-meta.js';
+import { autoValues, splitChanges, writeRequest, type SplitChanges, type WriteOptions, type WriteRequest } from '../write/write-request.js';
 
 /** One row of a batch update, decided before any SQL is sent. */
 export interface BatchItem {

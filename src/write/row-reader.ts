@@ -1,6 +1,6 @@
-import type { RowKey } from './errors.js';
+import type { RowKey } from '../errors.js';
 import { cachedStatement, statementName } from './statement-cache.js';
-import type { TableMeta } from './table-meta.js';
+import type { TableMeta } from '../schema/table-meta.js';
 import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { DialectAdapter } from './dialect-adapter.js';
-import { ConcurrencyError } from './errors.js';
+import type { DialectAdapter } from '../dialect/dialect-adapter.js';
+import { ConcurrencyError } from '../errors.js';
 
 /**
  * Runs `fn` in `db.transaction(…)` (a savepoint when `db` is already a transaction) and makes

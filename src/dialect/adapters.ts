@@ -1,9 +1,9 @@
 import { getTableName, type Table } from 'drizzle-orm';
 import type { DialectAdapter } from './dialect-adapter.js';
-import { ConfigurationError } from './errors.js';
-import { mysqlAdapter } from './mysql/mysql-adapter.js';
-import { pgAdapter } from './pg/pg-adapter.js';
-import { sqliteAdapter } from './sqlite/sqlite-adapter.js';
+import { ConfigurationError } from '../errors.js';
+import { mysqlAdapter } from '../mysql/mysql-adapter.js';
+import { pgAdapter } from '../pg/pg-adapter.js';
+import { sqliteAdapter } from '../sqlite/sqlite-adapter.js';
 
 const adapters: readonly DialectAdapter[] = [pgAdapter, mysqlAdapter, sqliteAdapter];
 

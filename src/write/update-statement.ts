@@ -1,8 +1,8 @@
 import { is, Column, SQL, sql, type SQLWrapper } from 'drizzle-orm';
 import { bumpSql, wallClockMicros, type Bump } from './bump.js';
-import type { RowKey } from './errors.js';
+import type { RowKey } from '../errors.js';
 import { cachedStatement, statementName } from './statement-cache.js';
-import type { TableMeta } from './table-meta.js';
+import type { TableMeta } from '../schema/table-meta.js';
 
 /** What one checked single-row UPDATE looks like, apart from its values. */
 export interface UpdateShape {

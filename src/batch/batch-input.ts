@@ -1,5 +1,5 @@
-import { ConcurrencyError, ConfigurationError } from './errors.js';
-import type { TableMeta } from './table-meta.js';
+import { ConcurrencyError, ConfigurationError } from '../errors.js';
+import type { TableMeta } from '../schema/table-meta.js';
 
 /** `items` as an array; a `ConfigurationError` naming the table and the call when it is not one. */
 export function batchArray(meta: TableMeta, call: string, items: unknown, shape: string): readonly unknown[] {

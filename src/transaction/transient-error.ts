@@ -1,4 +1,4 @@
-import { allAdapters } from './adapters.js';
+import { allAdapters } from '../dialect/adapters.js';
 
 /**
  * True when `error`, or any error in its `cause` chain (Drizzle wraps driver errors in

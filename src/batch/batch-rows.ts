@@ -1,8 +1,8 @@
 import { sql, type Column, type SQL } from 'drizzle-orm';
-import { conflictError } from './conflict.js';
-import { ConfigurationError, formatKey, type RecordModifiedError, type RowKey } from './errors.js';
-import type { TableMeta } from './table-meta.js';
-import type { WriteRequest } from './write-request.js';
+import { conflictError } from '../write/conflict.js';
+import { ConfigurationError, formatKey, type RecordModifiedError, type RowKey } from '../errors.js';
+import type { TableMeta } from '../schema/table-meta.js';
+import type { WriteRequest } from '../write/write-request.js';
 
 /** What to do when some rows of a batch conflict. */
 export type BatchPolicy = 'abort' | 'silent';

@@ -1,4 +1,4 @@
-import type { TableMeta } from './table-meta.js';
+import type { TableMeta } from '../schema/table-meta.js';
 
 /**
  * Runs `fn` so that a write and the read of its row back happen in one transaction, where the

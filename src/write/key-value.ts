@@ -15,7 +15,7 @@
  * | `json`, `custom`, others | anything but `null` / `undefined` (the column's own mapping decides) |
  */
 import type { Column } from 'drizzle-orm';
-import type { DialectAdapter } from './dialect-adapter.js';
+import type { DialectAdapter } from '../dialect/dialect-adapter.js';
 
 /** Hex uuid in the forms PostgreSQL reads: optional braces, hyphens between groups of four digits. */
 const UUID = /^(?:[0-9a-f]{4}(?:-?[0-9a-f]{4}){7}|\{[0-9a-f]{4}(?:-?[0-9a-f]{4}){7}\})$/i;

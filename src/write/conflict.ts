@@ -1,6 +1,6 @@
-import { concurrencyConfig } from './config.js';
-import { RecordDeletedError, RecordModifiedError, type RowKey } from './errors.js';
-import type { TableMeta } from './table-meta.js';
+import { concurrencyConfig } from '../config/config.js';
+import { RecordDeletedError, RecordModifiedError, type RowKey } from '../errors.js';
+import type { TableMeta } from '../schema/table-meta.js';
 
 /**
  * The error for a write that matched no row: deleted when `current` is `null`, modified

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { is, Table } from 'drizzle-orm';
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError } from '../errors.js';
 
 /** Tables a scope applies to: every table, or the listed ones. */
 type TableSet = 'all' | ReadonlySet<Table>;

@@ -2,11 +2,11 @@ import type { Table } from 'drizzle-orm';
 import { atItem, batchArray, updateItem } from './batch-input.js';
 import { checkBatch, lockBatchRows, partition, readBack, type BatchPolicy } from './batch-rows.js';
 import { batchItem, runBatchUpdates, type BatchItem, type IndexedItem } from './batch-update-statements.js';
-import { ConcurrencyError, ConfigurationError, formatKey, type RecordModifiedError, type RowKey } from './errors.js';
-import { inTransaction } from './in-transaction.js';
-import type { TableMeta } from './table-meta.js';
-import { metaFor, type WriteOptions } from './write-request.js';
-import type { ChangesOf, DatabaseFor, RowOf, TargetOf } from './table-types.js';
+import { ConcurrencyError, ConfigurationError, formatKey, type RecordModifiedError, type RowKey } from '../errors.js';
+import { inTransaction } from '../transaction/in-transaction.js';
+import type { TableMeta } from '../schema/table-meta.js';
+import { metaFor, type WriteOptions } from '../write/write-request.js';
+import type { ChangesOf, DatabaseFor, RowOf, TargetOf } from '../schema/table-types.js';
 
 /** Options of the batch writes. */
 export interface BatchOptions extends WriteOptions {

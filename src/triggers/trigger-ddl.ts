@@ -1,8 +1,8 @@
-import type { DialectName } from './dialect-adapter.js';
-import { ConfigurationError } from './errors.js';
-import { mysqlTriggerDdl } from './mysql/mysql-trigger-ddl.js';
-import { pgTriggerDdl } from './pg/pg-trigger-ddl.js';
-import { sqliteTriggerDdl } from './sqlite/sqlite-trigger-ddl.js';
+import type { DialectName } from '../dialect/dialect-adapter.js';
+import { ConfigurationError } from '../errors.js';
+import { mysqlTriggerDdl } from '../mysql/mysql-trigger-ddl.js';
+import { pgTriggerDdl } from '../pg/pg-trigger-ddl.js';
+import { sqliteTriggerDdl } from '../sqlite/sqlite-trigger-ddl.js';
 import type { TriggerDdl, TriggerSpec } from './trigger-spec.js';
 
 const renderers: Record<DialectName, TriggerDdl> = { pg: pgTriggerDdl, mysql: mysqlTriggerDdl, sqlite: sqliteTriggerDdl };
