@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
-import { RecordModifiedError, retryOnConflict, versionedUpdate } from '../src/index.js';
-import { rejects } from './support/assert-rejects.js';
-import { databaseSuites } from './support/suite.js';
+import { RecordModifiedError, retryOnConflict, versionedUpdate } from '../../src/index.js';
+import { rejects } from '../support/assert-rejects.js';
+import { databaseSuites } from '../support/suite.js';
 
 const WORKERS = 25;
 const INCREMENTS = 5;

@@ -6,8 +6,8 @@
  * BATCH_RACE_MS override the sizes (hot rows, items per batch, rows no batch names, ms per test).
  */
 import * as assert from 'uvu/assert';
-import { versionedDeleteMany, versionedUpdateMany } from '../src/index.js';
-import { databaseSuites } from './support/suite.js';
+import { versionedDeleteMany, versionedUpdateMany } from '../../src/index.js';
+import { databaseSuites } from '../support/suite.js';
 
 /** The SQLSTATE / errno of a driver error, looking through Drizzle's wrapping `cause`. */
 function driverCode(error: unknown): string | number | undefined {

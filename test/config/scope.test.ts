@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as assert from 'uvu/assert';
-import { ConfigurationError, RecordModifiedError, disableConcurrency, disableIncrement, versionedUpdate } from '../src/index.js';
-import { rejects, throwsError } from './support/assert-rejects.js';
-import { databaseSuites } from './support/suite.js';
+import { ConfigurationError, RecordModifiedError, disableConcurrency, disableIncrement, versionedUpdate } from '../../src/index.js';
+import { rejects, throwsError } from '../support/assert-rejects.js';
+import { databaseSuites } from '../support/suite.js';
 
 await databaseSuites('scopes', (test, { db, t }) => {
   const seed = async () => {

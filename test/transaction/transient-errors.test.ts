@@ -10,11 +10,11 @@ import {
   isTransientError,
   retryOnConflict,
   versionedUpdate,
-} from '../src/index.js';
-import { tableDdl } from './support/ddl.js';
-import { rejects } from './support/assert-rejects.js';
-import { testSchema } from './support/schema.js';
-import { databaseSuites } from './support/suite.js';
+} from '../../src/index.js';
+import { tableDdl } from '../support/ddl.js';
+import { rejects } from '../support/assert-rejects.js';
+import { testSchema } from '../support/schema.js';
+import { databaseSuites } from '../support/suite.js';
 
 /** Resolves every waiter once `n` have arrived. */
 function barrier(n: number): () => Promise<void> {
@@ -172,7 +172,7 @@ await databaseSuites(
   (test, { d }) => {
     test('SQLITE_BUSY from a second libSQL file client is transient; retryTransient waits it out', async () => {
       if (d.name !== 'sqlite/libsql-file') return; // two clients of one file; the file suite runs it
-      const dir = new URL('../.tmp/', import.meta.url).pathname;
+      const dir = new URL('../../.tmp/', import.meta.url).pathname;
       mkdirSync(dir, { recursive: true });
       const file = `${dir}busy-${process.pid}.db`;
       const clients = [0, 1].map(() => createClient({ url: `file:${file}` }));

@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
-import { ConfigurationError, RecordModifiedError, versionedUpdate } from '../src/index.js';
-import { rejects } from './support/assert-rejects.js';
-import { databaseSuites } from './support/suite.js';
+import { ConfigurationError, RecordModifiedError, versionedUpdate } from '../../src/index.js';
+import { rejects } from '../support/assert-rejects.js';
+import { databaseSuites } from '../support/suite.js';
 
 await databaseSuites('versionedUpdate moving the primary key', (test, { db, t, d }) => {
   test('changes that move the key resolve to the row under its new key (MySQL reads it back by the new key)', async () => {

@@ -9,15 +9,15 @@ import * as pgc from 'drizzle-orm/pg-core';
 import * as lite from 'drizzle-orm/sqlite-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigurationError } from '../src/errors.js';
-import * as myv from '../src/mysql/index.js';
-import * as pgv from '../src/pg/index.js';
-import * as litev from '../src/sqlite/index.js';
-import { renderCreateTriggers, renderDropTriggers, triggerDdlFor } from '../src/triggers/trigger-ddl.js';
-import { NAME_LIMITS, triggerName, triggerNameScope, triggerSpecFor, type TriggerSpec } from '../src/triggers/trigger-spec.js';
-import { versionedUpdate } from '../src/write/versioned-update.js';
-import { testDatabases, type TestDatabase } from './support/databases.js';
-import { quote, tableDdl } from './support/ddl.js';
+import { ConfigurationError } from '../../src/errors.js';
+import * as myv from '../../src/mysql/index.js';
+import * as pgv from '../../src/pg/index.js';
+import * as litev from '../../src/sqlite/index.js';
+import { renderCreateTriggers, renderDropTriggers, triggerDdlFor } from '../../src/triggers/trigger-ddl.js';
+import { NAME_LIMITS, triggerName, triggerNameScope, triggerSpecFor, type TriggerSpec } from '../../src/triggers/trigger-spec.js';
+import { versionedUpdate } from '../../src/write/versioned-update.js';
+import { testDatabases, type TestDatabase } from '../support/databases.js';
+import { quote, tableDdl } from '../support/ddl.js';
 
 type Row = Record<string, unknown>;
 

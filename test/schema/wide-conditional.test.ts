@@ -2,12 +2,12 @@ import * as my from 'drizzle-orm/mysql-core';
 import * as pgc from 'drizzle-orm/pg-core';
 import * as lite from 'drizzle-orm/sqlite-core';
 import * as assert from 'uvu/assert';
-import { versionedUpdate, versionedUpdateMany } from '../src/index.js';
-import * as myv from '../src/mysql/index.js';
-import * as pgv from '../src/pg/index.js';
-import * as litev from '../src/sqlite/index.js';
-import type { Dialect } from './support/databases.js';
-import { databaseSuites } from './support/suite.js';
+import { versionedUpdate, versionedUpdateMany } from '../../src/index.js';
+import * as myv from '../../src/mysql/index.js';
+import * as pgv from '../../src/pg/index.js';
+import * as litev from '../../src/sqlite/index.js';
+import type { Dialect } from '../support/databases.js';
+import { databaseSuites } from '../support/suite.js';
 
 /** Watched columns: SQLite's expression depth limit is 1000; MySQL/InnoDB allows 1017 columns a table. */
 const WIDTH = 1000;

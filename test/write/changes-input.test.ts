@@ -4,14 +4,14 @@ import * as pgc from 'drizzle-orm/pg-core';
 import * as lite from 'drizzle-orm/sqlite-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { concurrencyConfig, resetConcurrencyConfig } from '../src/config/config.js';
-import { ConfigurationError, configureConcurrency, versionedUpdate, versionedUpdateMany } from '../src/index.js';
-import * as myv from '../src/mysql/index.js';
-import * as pgv from '../src/pg/index.js';
-import * as litev from '../src/sqlite/index.js';
-import type { Dialect } from './support/databases.js';
-import { rejects, throwsError } from './support/assert-rejects.js';
-import { databaseSuites } from './support/suite.js';
+import { concurrencyConfig, resetConcurrencyConfig } from '../../src/config/config.js';
+import { ConfigurationError, configureConcurrency, versionedUpdate, versionedUpdateMany } from '../../src/index.js';
+import * as myv from '../../src/mysql/index.js';
+import * as pgv from '../../src/pg/index.js';
+import * as litev from '../../src/sqlite/index.js';
+import type { Dialect } from '../support/databases.js';
+import { rejects, throwsError } from '../support/assert-rejects.js';
+import { databaseSuites } from '../support/suite.js';
 
 /** A table with a stored generated column (and on PostgreSQL an always-identity column), with its DDL. */
 function generatedTable(dialect: Dialect): { table: any; ddl: string[] } {

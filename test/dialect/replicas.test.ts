@@ -12,9 +12,9 @@ import {
   versionedDeleteMany,
   versionedUpdate,
   versionedUpdateMany,
-} from '../src/index.js';
-import { rejects } from './support/assert-rejects.js';
-import { databaseSuites } from './support/suite.js';
+} from '../../src/index.js';
+import { rejects } from '../support/assert-rejects.js';
+import { databaseSuites } from '../support/suite.js';
 
 const withReplicas = { pg: pgWithReplicas, mysql: mysqlWithReplicas, sqlite: sqliteWithReplicas } as const;
 

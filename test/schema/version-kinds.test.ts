@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
-import { RecordModifiedError, versionedUpdate } from '../src/index.js';
-import { rejects } from './support/assert-rejects.js';
-import { databaseSuites } from './support/suite.js';
+import { RecordModifiedError, versionedUpdate } from '../../src/index.js';
+import { rejects } from '../support/assert-rejects.js';
+import { databaseSuites } from '../support/suite.js';
 
 await databaseSuites('version kinds', (test, { db, t, d }) => {
   // Drizzle's SQLite insert prefers the DDL default (1) over $defaultFn: there only writes take the clock.

@@ -1,11 +1,11 @@
 import { eq, getTableName } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
-import { RecordModifiedError, versionedUpdate, versionedUpdateMany } from '../src/index.js';
-import { renderCreateTriggers } from '../src/triggers/trigger-ddl.js';
-import { triggerSpecFor } from '../src/triggers/trigger-spec.js';
-import { rejects } from './support/assert-rejects.js';
-import { quote } from './support/ddl.js';
-import { databaseSuites } from './support/suite.js';
+import { RecordModifiedError, versionedUpdate, versionedUpdateMany } from '../../src/index.js';
+import { renderCreateTriggers } from '../../src/triggers/trigger-ddl.js';
+import { triggerSpecFor } from '../../src/triggers/trigger-spec.js';
+import { rejects } from '../support/assert-rejects.js';
+import { quote } from '../support/ddl.js';
+import { databaseSuites } from '../support/suite.js';
 
 await databaseSuites(
   'trigger versions',

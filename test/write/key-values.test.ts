@@ -3,14 +3,14 @@ import * as pgc from 'drizzle-orm/pg-core';
 import * as lite from 'drizzle-orm/sqlite-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatKey } from '../src/errors.js';
-import { ConfigurationError, RecordDeletedError, isChanged, versionedDelete, versionedUpdate } from '../src/index.js';
-import * as myv from '../src/mysql/index.js';
-import * as pgv from '../src/pg/index.js';
-import * as litev from '../src/sqlite/index.js';
-import type { Dialect } from './support/databases.js';
-import { rejects } from './support/assert-rejects.js';
-import { databaseSuites } from './support/suite.js';
+import { formatKey } from '../../src/errors.js';
+import { ConfigurationError, RecordDeletedError, isChanged, versionedDelete, versionedUpdate } from '../../src/index.js';
+import * as myv from '../../src/mysql/index.js';
+import * as pgv from '../../src/pg/index.js';
+import * as litev from '../../src/sqlite/index.js';
+import type { Dialect } from '../support/databases.js';
+import { rejects } from '../support/assert-rejects.js';
+import { databaseSuites } from '../support/suite.js';
 
 /** A text-keyed and a date-keyed table (and on PostgreSQL a uuid-keyed one) per dialect. */
 function keyTables(dialect: Dialect) {

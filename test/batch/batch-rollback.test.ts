@@ -5,8 +5,8 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
-import { versionedUpdateMany } from '../src/index.js';
-import { databaseSuites } from './support/suite.js';
+import { versionedUpdateMany } from '../../src/index.js';
+import { databaseSuites } from '../support/suite.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

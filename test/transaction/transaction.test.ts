@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
-import { RecordModifiedError, versionedDelete, versionedUpdate, versionedUpdateMany } from '../src/index.js';
-import { rejects } from './support/assert-rejects.js';
-import { databaseSuites } from './support/suite.js';
+import { RecordModifiedError, versionedDelete, versionedUpdate, versionedUpdateMany } from '../../src/index.js';
+import { rejects } from '../support/assert-rejects.js';
+import { databaseSuites } from '../support/suite.js';
 
 await databaseSuites('inside db.transaction', (test, { db, t }) => {
   const seed = async () => {

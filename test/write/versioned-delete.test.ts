@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
-import { RecordDeletedError, RecordModifiedError, VersionError, isChanged, versionedDelete, versionedUpdate } from '../src/index.js';
-import { rejects } from './support/assert-rejects.js';
-import { databaseSuites } from './support/suite.js';
+import { RecordDeletedError, RecordModifiedError, VersionError, isChanged, versionedDelete, versionedUpdate } from '../../src/index.js';
+import { rejects } from '../support/assert-rejects.js';
+import { databaseSuites } from '../support/suite.js';
 
 await databaseSuites('versionedDelete and isChanged', (test, { db, t }) => {
   const seed = async () => {

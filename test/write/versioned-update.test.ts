@@ -10,9 +10,9 @@ import {
   versionedDelete,
   versionedUpdate,
   type TargetOf,
-} from '../src/index.js';
-import { rejects } from './support/assert-rejects.js';
-import { databaseSuites } from './support/suite.js';
+} from '../../src/index.js';
+import { rejects } from '../support/assert-rejects.js';
+import { databaseSuites } from '../support/suite.js';
 
 await databaseSuites('versionedUpdate', (test, { db, t, d }) => {
   const seed = async (id = 1, balance = 100) => {

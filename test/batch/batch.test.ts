@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
-import { adapterForTable } from '../src/dialect/adapters.js';
-import { RecordDeletedError, RecordModifiedError, ConfigurationError, configureConcurrency, versionedDeleteMany, versionedUpdate, versionedUpdateMany } from '../src/index.js';
-import { rejects } from './support/assert-rejects.js';
-import { databaseSuites } from './support/suite.js';
+import { adapterForTable } from '../../src/dialect/adapters.js';
+import { RecordDeletedError, RecordModifiedError, ConfigurationError, configureConcurrency, versionedDeleteMany, versionedUpdate, versionedUpdateMany } from '../../src/index.js';
+import { rejects } from '../support/assert-rejects.js';
+import { databaseSuites } from '../support/suite.js';
 
 await databaseSuites('batch writes', (test, { db, t, d }) => {
   const seed = async (n: number) => {

@@ -1,7 +1,7 @@
 import * as assert from 'uvu/assert';
-import { VersionError, disableIncrement, isChanged, versionedDelete, versionedUpdate, versionedUpdateMany } from '../src/index.js';
-import { rejects } from './support/assert-rejects.js';
-import { databaseSuites } from './support/suite.js';
+import { VersionError, disableIncrement, isChanged, versionedDelete, versionedUpdate, versionedUpdateMany } from '../../src/index.js';
+import { rejects } from '../support/assert-rejects.js';
+import { databaseSuites } from '../support/suite.js';
 
 await databaseSuites('a version at its column’s maximum', (test, { d, db, t }) => {
   /** Largest value of the 32-bit `integer` / `int` version column; SQLite's integer is 64-bit, capped at JS's exact integers. */

@@ -13,13 +13,13 @@ import {
   getVersionColumn,
   isVersionColumn,
   versionedUpdate,
-} from '../src/index.js';
-import * as myv from '../src/mysql/index.js';
-import * as pgv from '../src/pg/index.js';
-import * as litev from '../src/sqlite/index.js';
-import { triggerSpecFor } from '../src/triggers/trigger-spec.js';
-import { rejects, throwsError } from './support/assert-rejects.js';
-import { databaseSuites } from './support/suite.js';
+} from '../../src/index.js';
+import * as myv from '../../src/mysql/index.js';
+import * as pgv from '../../src/pg/index.js';
+import * as litev from '../../src/sqlite/index.js';
+import { triggerSpecFor } from '../../src/triggers/trigger-spec.js';
+import { rejects, throwsError } from '../support/assert-rejects.js';
+import { databaseSuites } from '../support/suite.js';
 
 const kit = createRequire(import.meta.url)('drizzle-kit/api') as typeof DrizzleKitApi;
 

@@ -9,13 +9,13 @@ import * as my from 'drizzle-orm/mysql-core';
 import * as pgc from 'drizzle-orm/pg-core';
 import * as lite from 'drizzle-orm/sqlite-core';
 import * as assert from 'uvu/assert';
-import { ConfigurationError, versionedDeleteMany, versionedUpdateMany } from '../src/index.js';
-import * as myv from '../src/mysql/index.js';
-import * as pgv from '../src/pg/index.js';
-import * as litev from '../src/sqlite/index.js';
-import { rejects } from './support/assert-rejects.js';
-import type { Dialect } from './support/databases.js';
-import { databaseSuites } from './support/suite.js';
+import { ConfigurationError, versionedDeleteMany, versionedUpdateMany } from '../../src/index.js';
+import * as myv from '../../src/mysql/index.js';
+import * as pgv from '../../src/pg/index.js';
+import * as litev from '../../src/sqlite/index.js';
+import { rejects } from '../support/assert-rejects.js';
+import type { Dialect } from '../support/databases.js';
+import { databaseSuites } from '../support/suite.js';
 
 /** A table keyed by `code`, the DDL that gives the key its database semantics, a stored key and another spelling of it. */
 interface KeyCase {

@@ -6,13 +6,13 @@ import * as my from 'drizzle-orm/mysql-core';
 import * as pgc from 'drizzle-orm/pg-core';
 import * as lite from 'drizzle-orm/sqlite-core';
 import * as assert from 'uvu/assert';
-import { versionedUpdate, versionedUpdateMany } from '../src/index.js';
-import * as myv from '../src/mysql/index.js';
-import * as pgv from '../src/pg/index.js';
-import * as litev from '../src/sqlite/index.js';
-import type { Dialect } from './support/databases.js';
-import { tableDdl } from './support/ddl.js';
-import { databaseSuites } from './support/suite.js';
+import { versionedUpdate, versionedUpdateMany } from '../../src/index.js';
+import * as myv from '../../src/mysql/index.js';
+import * as pgv from '../../src/pg/index.js';
+import * as litev from '../../src/sqlite/index.js';
+import type { Dialect } from '../support/databases.js';
+import { tableDdl } from '../support/ddl.js';
+import { databaseSuites } from '../support/suite.js';
 
 function commaTable(dialect: Dialect): any {
   if (dialect === 'pg') {
