@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 
@@ -18,13 +18,50 @@ export class ModuleBuildError extends Error {
 
 const JS_FILE = /\.(c|m)?js$/;
 
+/** `require` of the bundle (its banner defines it): CommonJS packages are loaded through it. */
+const REQUIRE = '__drizzleConcurrencyRequire';
+const BANNER = `import { createRequire as __drizzleConcurrencyCreateRequire } from 'node:module';\nconst ${REQUIRE} = __drizzleConcurrencyCreateRequire(import.meta.url);`;
+const CJS_NAMESPACE = 'drizzle-concurrency-cjs';
+
+/** Whether Node loads `file` as CommonJS: `.cjs`, or `.js` whose nearest package.json is not `"type": "module"`. */
+function isCommonJs(file: string, types: Map<string, string | undefined>): boolean {
+  if (file.endsWith('.cjs')) return true;
+  if (file.endsWith('.mjs')) return false;
+  const seen: string[] = [];
+  let type: string | undefined;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (types.has(dir)) {
+      type = types.get(dir);
+      break;
+    }
+    seen.push(dir);
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        type = (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type;
+      } catch {
+        type = undefined;
+      }
+      break;
+    }
+    if (dirname(dir) === dir) break;
+  }
+  for (const dir of seen) types.set(dir, type);
+  return type !== 'module';
+}
+
 /**
  * Packages stay outside the bundle, imported from where they are installed (by absolute URL, so
- * the bundle can live in a temporary folder); packages that ship TypeScript are bundled.
+ * the bundle can live in a temporary folder); packages that ship TypeScript are bundled. A
+ * CommonJS package is `require`d (as drizzle-kit's loader does), not imported: Node's `import`
+ * of CommonJS finds named exports only where its static lexer can see them, so
+ * `module.exports = { STATUSES: [...] }` or `Object.defineProperty(exports, …)` would lose
+ * `import { STATUSES } from 'pkg'`; esbuild's interop reads the property at run time instead.
  */
 const installedPackages: Plugin = {
   name: 'installed-packages',
   setup(build) {
+    const types = new Map<string, string | undefined>();
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.pluginData === installedPackages) return undefined;
       const found = await build.resolve(args.path, {
@@ -35,8 +72,13 @@ const installedPackages: Plugin = {
       });
       if (found.errors.length > 0) return { errors: found.errors };
       if (found.external || !JS_FILE.test(found.path)) return undefined;
+      if (isCommonJs(found.path, types)) return { path: found.path, namespace: CJS_NAMESPACE };
       return { path: pathToFileURL(found.path).href, external: true };
     });
+    build.onLoad({ filter: /.*/, namespace: CJS_NAMESPACE }, (args) => ({
+      contents: `module.exports = ${REQUIRE}(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -67,6 +109,7 @@ export async function importTypeScript(
         target: 'node20',
         conditions: ['node'],
         mainFields: ['main'],
+        banner: { js: BANNER },
         sourcemap: 'inline',
         sourcesContent: false,
         outfile,
