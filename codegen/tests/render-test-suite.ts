@@ -8,53 +8,153 @@ import { canSample, foreignKeys, keyOf, sampleValue } from './sample-values.js';
 /** Where a table is exported from, so generated code can import it. */
 export type ExportIndex = ReadonlyMap<Table, { exportName: string; module: string }>;
 
+/** What the generated harness does differently per dialect. */
+interface HarnessDialect {
+  /** Drizzle's column type of the dialect (`drizzle-orm/<module>`), for the key columns. */
+  columnType: string;
+  module: string;
+  /** The statement method of a transaction (`execute`, SQLite `run`). */
+  run: 'execute' | 'run';
+  /**
+   * Counters a rolled-back insert still moves, read before a suite and put back after it
+   * (MariaDB/MySQL AUTO_INCREMENT: InnoDB never rolls it back). PostgreSQL sequences are not
+   * touched (every key is given), SQLite's sqlite_sequence rolls back with the transaction.
+   */
+  counters?: string;
+}
+
+const HARNESS: Record<DialectName, HarnessDialect> = {
+  pg: { columnType: 'AnyPgColumn', module: 'pg-core', run: 'execute' },
+  mysql: {
+    columnType: 'AnyMySqlColumn',
+    module: 'mysql-core',
+    run: 'execute',
+    counters: `
 /**
- * The shared part of the generated suites (overwritten by each run): one connection per
- * suite, unique row numbers, and an assertion for rejected promises.
+ * The AUTO_INCREMENT of every table of the database. InnoDB does not roll it back: a rolled-back
+ * insert of key 7 leaves it at 8 or above, so the suite puts the values back when it ends.
  */
-export function renderHarness(sources: readonly string[]): string {
+async function readCounters(db: Database): Promise<Map<string, number>> {
+  // MySQL 8 caches information_schema figures for a day unless told not to (MariaDB has no such variable).
+  await db.execute(sql\`set @@session.information_schema_stats_expiry = 0\`).catch(() => {});
+  const [rows] = (await db.execute(
+    sql\`select table_name as name, auto_increment as next from information_schema.tables where table_schema = database() and auto_increment is not null\`,
+  )) as unknown as [{ name: string; next: number | string }[]];
+  return new Map(rows.map((r) => [r.name, Number(r.next)]));
+}
+
+/** Puts back the AUTO_INCREMENT values the suite moved (never below a key another client stored since). */
+async function restoreCounters(db: Database, before: Map<string, number>): Promise<void> {
+  const now = await readCounters(db);
+  for (const [name, next] of before) {
+    if (now.get(name) !== next) await db.execute(sql\`alter table \${sql.identifier(name)} auto_increment = \${sql.raw(String(next))}\`);
+  }
+}
+`,
+  },
+  sqlite: { columnType: 'AnySQLiteColumn', module: 'sqlite-core', run: 'run' },
+};
+
+/**
+ * The shared part of the generated suites (overwritten by each run): one connection per suite,
+ * every test in a transaction rolled back at its end (the database is left as it was found),
+ * row numbers just above the keys already stored, and an assertion for rejected promises.
+ */
+export function renderHarness(sources: readonly string[], dialect: DialectName): string {
+  const d = HARNESS[dialect];
   return `${banner(sources)}
-import type { Test } from 'uvu';
+import { max, sql, type SQL } from 'drizzle-orm';
+import type { ${d.columnType} } from 'drizzle-orm/${d.module}';
+import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect, type Connection } from './setup.js';
 
-/**
- * The suite's connection, opened before its tests and closed after them. A connection that
- * cannot open fails every test with its error (uvu would skip them silently, exit code 0).
- */
-export function useConnection(test: Test): Pick<Connection, 'db' | 'raw'> {
-  let open: Connection | undefined;
-  let failure: { error: unknown } | undefined;
-  test.before(async () => {
-    try {
-      open = await connect();
-    } catch (error) {
-      failure = { error };
-    }
-  });
-  test.after(async () => {
-    await open?.close();
-  });
-  const current = () => {
-    if (failure) throw failure.error;
-    if (!open) throw new Error('the connection opens before the first test');
-    return open;
-  };
-  return {
-    get db() {
-      return current().db;
-    },
-    raw: (query) => current().raw(query),
-  };
+type Database = Connection['db'];
+
+/** The transaction a test runs in: rolled back when the test ends, whatever it did. */
+export type TestDatabase = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** What a test sees: its transaction, and raw SQL run in that same transaction. */
+export interface SuiteConnection {
+  readonly db: TestDatabase;
+  /** Runs SQL outside the library (as psql or the mysql client would), in the test's transaction. */
+  raw(query: SQL): Promise<void>;
 }
 
-let counter = Math.floor(Math.random() * 1_000_000_000);
+/** Thrown at the end of each test to roll its transaction back. */
+const ROLLBACK = Symbol('rollback');
 
-/** Numbers unique within the run: row keys, unique columns, changed values. */
+let counter = 0;
+
+/** Numbers unique within the run, above every key of the suite's tables: row keys, unique columns, changed values. */
 export const ids = {
   next: () => ++counter,
 };
 
+/**
+ * A uvu suite whose tests each run in a transaction of the suite's connection, rolled back at the
+ * end: a test leaves every table as it found it (rows, and counters such as AUTO_INCREMENT), and
+ * the raw SQL it runs goes through the same transaction. \`keys\` are the numeric key columns of
+ * the tables the suite inserts into: row numbers start above the largest key stored, so they
+ * never collide with existing rows nor push a counter far. A connection that cannot open fails
+ * every test with its error (uvu would skip them silently, exit code 0).
+ */
+export function conflictSuite(name: string, keys: readonly ${d.columnType}[] = []) {
+  const inner = suite(name);
+  let open: Connection | undefined;
+  let failure: { error: unknown } | undefined;
+  let active: TestDatabase | undefined;${d.counters ? '\n  let counters: Map<string, number> | undefined;' : ''}
+  inner.before(async () => {
+    try {
+      open = await connect();${d.counters ? '\n      counters = await readCounters(open.db);' : ''}
+      for (const key of keys) {
+        const [found] = await open.db.select({ top: max(key) }).from(key.table);
+        counter = Math.max(counter, Number(found?.top ?? 0));
+      }
+    } catch (error) {
+      failure = { error };
+    }
+  });
+  inner.after(async () => {
+    try {
+      ${d.counters ? 'if (open && counters) await restoreCounters(open.db, counters);' : '// Nothing outlives a rolled-back transaction here.'}
+    } finally {
+      await open?.close();
+    }
+  });
+  const current = () => {
+    if (failure) throw failure.error;
+    if (!active) throw new Error('the database is used inside a test only');
+    return active;
+  };
+  const c: SuiteConnection = {
+    get db() {
+      return current();
+    },
+    raw: async (query) => void (await current().${d.run}(query)),
+  };
+  const test = (title: string, body: () => Promise<void>) =>
+    inner(title, async () => {
+      if (failure) throw failure.error;
+      if (!open) throw new Error('the connection opens before the first test');
+      try {
+        await open.db.transaction(async (tx) => {
+          active = tx;
+          try {
+            await body();
+          } finally {
+            active = undefined;
+          }
+          throw ROLLBACK;
+        });
+      } catch (error) {
+        if (error !== ROLLBACK) throw error;
+      }
+    });
+  test.run = () => inner.run();
+  return { test, c };
+}
+${d.counters ?? ''}
 /** Asserts that \`call\` rejects with an instance of \`kind\`. */
 export async function rejects(call: () => Promise<unknown>, kind: new (...args: any[]) => Error): Promise<void> {
   try {
@@ -113,6 +213,15 @@ function makers(table: Table, dialect: DialectName, index: ExportIndex, out: Map
   );
   out.set(table, { table, name, code: `async function ${name}() {\n${lines.join('\n')}\n}` });
   return name;
+}
+
+/** `table.key` of each single numeric primary key among the tables the suite inserts into. */
+function numericKeys(makersOut: ReadonlyMap<Table, Maker>, index: ExportIndex): string[] {
+  return [...makersOut.keys()].flatMap((table) => {
+    const pk = adapterForTable(table).primaryKeyColumns(table);
+    const only = pk.length === 1 ? pk[0]! : undefined;
+    return only && (only.dataType === 'number' || only.dataType === 'bigint') ? [`${index.get(table)!.exportName}.${keyOf(table, only)}`] : [];
+  });
 }
 
 /** `schema.table` or `table`, as in messages and overrides. */
@@ -213,17 +322,15 @@ export function renderTestSuite(vt: VersionedTable, index: ExportIndex, importPa
   const header = [
     banner(sources),
     `import { ${orm.join(', ')} } from 'drizzle-orm';`,
-    `import { suite } from 'uvu';`,
     `import * as assert from 'uvu/assert';`,
     `import { RecordDeletedError, RecordModifiedError, isChanged, versionedDelete, versionedUpdate } from 'drizzle-concurrency';`,
     ...[...imports].map(([module, names]) => `import { ${[...new Set(names)].sort().join(', ')} } from '${importPath(module)}';`),
     `import { overrides } from './factories.js';`,
-    `import { ids, rejects, useConnection } from './harness.js';`,
+    `import { conflictSuite, ids, rejects } from './harness.js';`,
   ];
   return `${header.join('\n')}
 
-const test = suite(${JSON.stringify(`${tableLabel(vt.table)}: optimistic locking (${vt.version.kind} version "${v}")`)});
-const c = useConnection(test);
+const { test, c } = conflictSuite(${JSON.stringify(`${tableLabel(vt.table)}: optimistic locking (${vt.version.kind} version "${v}")`)}, [${numericKeys(makersOut, index).join(', ')}]);
 
 ${[...makersOut.values()].reverse().map((m) => m.code).join('\n\n')}
 

@@ -29,7 +29,7 @@ export function testFiles(dir: string, config: CodegenConfig, schema: CollectedS
   const files: PlannedFile[] = schema.tables.length === 0 ? [] : [
     { path: join(dir, 'setup.ts'), content: renderSetup(config.dialect, importPathFrom(dir)(config.file), basename(config.file)), createOnly: true },
     { path: join(dir, 'factories.ts'), content: renderFactories(), createOnly: true },
-    { path: join(dir, 'harness.ts'), content: renderHarness(sources) },
+    { path: join(dir, 'harness.ts'), content: renderHarness(sources, config.dialect) },
   ];
   const used = new Set<string>();
   for (const table of schema.tables) {

@@ -5,11 +5,12 @@
  * drops the old trigger.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { testDatabases, type Dialect } from '../support/databases.js';
+import { golden } from './support/golden.js';
 import { ROOT, makeProject, type Project } from './support/project.js';
 import { scratchDatabase, type Scratch } from './support/scratch-database.js';
 
@@ -24,16 +25,6 @@ function withSecret(dialect: Dialect, url: string): string {
   const u = new URL(url);
   u.password = SECRET;
   return u.toString();
-}
-
-function golden(dialect: Dialect, name: string, actual: string): void {
-  const path = join(ROOT, 'fixtures/expected', dialect, name);
-  if (process.env['UPDATE_GOLDEN'] || !existsSync(path)) {
-    mkdirSync(join(ROOT, 'fixtures/expected', dialect), { recursive: true });
-    writeFileSync(path, actual);
-    if (process.env['CI'] === 'true') assert.unreachable(`golden file ${path} was missing`);
-  }
-  assert.fixture(actual, readFileSync(path, 'utf8'));
 }
 
 for (const dialect of ['pg', 'mysql', 'sqlite'] as const) {
@@ -114,13 +105,19 @@ for (const dialect of ['pg', 'mysql', 'sqlite'] as const) {
     assert.match(list.stdout, /ok\s+concurrency_products_version on (public\.)?products/);
   });
 
-  s('the generated conflict tests pass against the migrated database', () => {
+  s('the generated conflict tests pass against the migrated database and leave it as they found it', async () => {
+    // A row the app stored before: the tests' keys start above it and never touch it.
+    await db.exec(`insert into ${db.q('products')} (${db.q('sku')}, ${db.q('name')}, ${db.q('price_cents')}) values ('A-2', 'desk', 200)`);
+    const before = await db.state();
+    assert.ok(Object.keys(before).some((k) => /^(auto_increment|sqlite_sequence) products$/.test(k)) || dialect === 'pg', JSON.stringify(before));
     const r = project.generatedTests();
+    const after = await db.state();
     assert.is(r.code, 0, r.stdout + r.stderr);
     const total = Number(/Total:\s+(\d+)/.exec(r.stdout)?.[1]);
     const passed = Number(/Passed:\s+(\d+)/.exec(r.stdout)?.[1]);
     assert.ok(total >= 27, r.stdout);
     assert.is(passed, total, r.stdout);
+    assert.equal(after, before, 'row counts and counters (AUTO_INCREMENT, sqlite_sequence, sequences) as before the run');
   });
 
   s('the generated files compile under tsc --strict', () => {

@@ -20,6 +20,11 @@ export interface Scratch {
   exec(statement: string): Promise<void>;
   /** Versions of the rows of `table` matching `where` (SQL), by id. */
   versions(table: string, where?: string): Promise<number[]>;
+  /**
+   * What a test run must leave as it found it: the row count of every table, and the counters
+   * (PostgreSQL sequences, MariaDB AUTO_INCREMENT, SQLite's sqlite_sequence).
+   */
+  state(): Promise<Record<string, number>>;
   /** Applies the project's migrations (drizzle-orm's migrate() on servers, drizzle-kit migrate on SQLite). */
   migrate(project: Project): Promise<void>;
   drop(): Promise<void>;
@@ -46,6 +51,13 @@ export async function scratchDatabase(dialect: Dialect): Promise<Scratch> {
       q,
       exec: async (s) => void (await client.unsafe(s)),
       versions: async (t, w = '1 = 1') => (await client.unsafe(`select version from ${q(t)} where ${w} order by id`)).map((r: any) => Number(r.version)),
+      state: async () => {
+        const out: Record<string, number> = {};
+        const tables = await client.unsafe(`select table_schema as s, table_name as t from information_schema.tables where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`);
+        for (const { s, t } of tables as any[]) out[`rows ${s}.${t}`] = Number((await client.unsafe(`select count(*) as n from ${q(s)}.${q(t)}`))[0]!.n);
+        for (const r of (await client.unsafe(`select schemaname as s, sequencename as n, last_value as v from pg_sequences`)) as any[]) out[`sequence ${r.s}.${r.n}`] = Number(r.v ?? 0);
+        return out;
+      },
       migrate: (project) => migratePg(drizzlePg(client), { migrationsFolder: join(project.dir, 'drizzle') }),
       drop: async () => {
         await client.end();
@@ -64,6 +76,15 @@ export async function scratchDatabase(dialect: Dialect): Promise<Scratch> {
       q,
       exec: async (s) => void (await pool.query(s)),
       versions: async (t, w = '1 = 1') => ((await pool.query(`select version from ${q(t)} where ${w} order by id`))[0] as any[]).map((r) => Number(r.version)),
+      state: async () => {
+        const out: Record<string, number> = {};
+        const [tables] = (await pool.query(`select table_name as t, auto_increment as ai from information_schema.tables where table_schema = database() and table_type = 'BASE TABLE'`)) as any[];
+        for (const { t, ai } of tables) {
+          out[`rows ${t}`] = Number(((await pool.query(`select count(*) as n from ${q(t)}`))[0] as any[])[0].n);
+          if (ai !== null) out[`auto_increment ${t}`] = Number(ai);
+        }
+        return out;
+      },
       migrate: (project) => migrateMysql(drizzleMysql(pool), { migrationsFolder: join(project.dir, 'drizzle') }),
       drop: async () => {
         await pool.end();
@@ -80,6 +101,15 @@ export async function scratchDatabase(dialect: Dialect): Promise<Scratch> {
     q,
     exec: async (s) => void (await open().execute(s)),
     versions: async (t, w = '1 = 1') => (await open().execute(`select version from ${q(t)} where ${w} order by id`)).rows.map((r) => Number(r['version'])),
+    state: async () => {
+      const out: Record<string, number> = {};
+      const tables = (await open().execute(`select name from sqlite_master where type = 'table'`)).rows.map((r) => String(r['name']));
+      for (const t of tables) out[`rows ${t}`] = Number((await open().execute(`select count(*) as n from ${q(t)}`)).rows[0]!['n']);
+      if (tables.includes('sqlite_sequence')) {
+        for (const r of (await open().execute('select name, seq from sqlite_sequence')).rows) out[`sqlite_sequence ${String(r['name'])}`] = Number(r['seq']);
+      }
+      return out;
+    },
     migrate: async (project) => {
       dir = project.dir;
       project.kit('migrate');
