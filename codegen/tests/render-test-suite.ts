@@ -63,7 +63,7 @@ async function restoreCounters(db: Database, before: Map<string, number>): Promi
 export function renderHarness(sources: readonly string[], dialect: DialectName): string {
   const d = HARNESS[dialect];
   return `${banner(sources)}
-import { max, sql, type SQL } from 'drizzle-orm';
+import { max, ${d.counters ? 'sql, ' : ''}type SQL } from 'drizzle-orm';
 import type { ${d.columnType} } from 'drizzle-orm/${d.module}';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
