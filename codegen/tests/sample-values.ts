@@ -74,7 +74,7 @@ function numberPair(column: Column, unique: boolean, wrap: (n: string) => string
   if (bound !== undefined) return pair(wrap(`(id % ${bound}) + 1`), wrap(`((id + 1) % ${bound}) + 1`));
   const { precision, scale = 0 } = facts(column);
   const digits = precision === undefined ? 10 : precision - scale;
-  if (digits < 1) return pair(wrap('0.1'), wrap('0.2'));
+  if (digits < 1) return pair(wrap('((id % 9) + 1) / 10'), wrap('(((id + 1) % 9) + 1) / 10'));
   if (digits < 4) return pair(wrap('(id % 9) + 1'), wrap('((id + 1) % 9) + 1'));
   if (unique && digits >= 10) return pair(wrap('id'), wrap('id + 1_000_000'));
   return pair(wrap('(id % 1000) + 1'), wrap('(id % 1000) + 1001'));

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { testDatabases, type Dialect } from '../support/databases.js';
-import { ROOT, kitDialect, makeProject, type Project } from './support/project.js';
+import { ROOT, STRICT_TSCONFIG, kitDialect, makeProject, type Project } from './support/project.js';
 import { scratchDatabase, type Scratch } from './support/scratch-database.js';
 
 const available = new Set((await testDatabases()).map((d) => d.dialect));
@@ -25,23 +25,6 @@ const TABLES = ['accounts', 'documents', 'memberships', 'audit_notes'];
  * harness does it (issue 14, "each generated test leaves the database as it found it").
  */
 const LEAVES_DATABASE_AS_FOUND = process.env['DC_CORPUS_ROW_CHECK'] === '1';
-
-/** The strictest settings users run (issue 14): what the generated app must compile under. */
-export const STRICT_TSCONFIG = {
-  compilerOptions: {
-    strict: true,
-    exactOptionalPropertyTypes: true,
-    noUncheckedIndexedAccess: true,
-    noPropertyAccessFromIndexSignature: true,
-    verbatimModuleSyntax: true,
-    module: 'NodeNext',
-    moduleResolution: 'NodeNext',
-    target: 'ES2022',
-    noEmit: true,
-    skipLibCheck: true,
-    types: ['node'],
-  },
-};
 
 /** The factories the corpus's user writes: the NOT NULL customType and the typed JSON. */
 const FACTORIES = `import type { Factories } from './factory-types.js';
