@@ -4,15 +4,15 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RecordDeletedError, RecordModifiedError, isChanged, versionedDelete, versionedUpdate } from 'drizzle-concurrency';
 import { authors } from '../../fixtures/schema.js';
-import { overrides } from './factories.js';
-import { ids, rejects, useConnection } from './harness.js';
+import { factories } from './factories.js';
+import { ids, rejects, showCauses, useConnection } from './harness.js';
 
-const test = suite("authors: optimistic locking (integer version \"version\")");
+const test = showCauses(suite("authors: optimistic locking (integer version \"version\")"));
 const c = useConnection(test);
 
 async function makeAuthors() {
   const id = ids.next();
-  const values = { id: id, name: `${id}`, email: `${id}`, ...(overrides["authors"]?.(id) as Partial<typeof authors.$inferInsert> | undefined) };
+  const values = { id: id, name: `${id}`, email: `${id}`, ...factories["authors"]?.(id) };
   await c.db.insert(authors).values(values);
   return values;
 }

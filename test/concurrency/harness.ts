@@ -50,3 +50,25 @@ export async function rejects(call: () => Promise<unknown>, kind: new (...args: 
   }
   assert.unreachable(`expected ${kind.name}`);
 }
+
+/** Appends the causes of `error` (the driver's, under Drizzle's "Failed query: …") to its message. */
+function explain(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  for (let cause = error.cause; cause instanceof Error; cause = cause.cause) {
+    if (!error.message.includes(cause.message)) error.message += `\n    cause: ${cause.message}`;
+  }
+  return error;
+}
+
+/** `test`, whose failing tests show the driver's cause of an error, not only "Failed query: …". */
+export function showCauses(test: Test): Test {
+  const wrapped = (name: string, handler: Parameters<Test>[1]) =>
+    test(name, async (context) => {
+      try {
+        await handler(context);
+      } catch (error) {
+        throw explain(error);
+      }
+    });
+  return Object.assign(wrapped, test);
+}

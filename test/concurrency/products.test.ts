@@ -4,15 +4,15 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RecordDeletedError, RecordModifiedError, isChanged, versionedDelete, versionedUpdate } from 'drizzle-concurrency';
 import { products } from '../../fixtures/schema.js';
-import { overrides } from './factories.js';
-import { ids, rejects, useConnection } from './harness.js';
+import { factories } from './factories.js';
+import { ids, rejects, showCauses, useConnection } from './harness.js';
 
-const test = suite("products: optimistic locking (trigger version \"version\")");
+const test = showCauses(suite("products: optimistic locking (trigger version \"version\")"));
 const c = useConnection(test);
 
 async function makeProducts() {
   const id = ids.next();
-  const values = { id: id, sku: `${id}`, name: `${id}`, priceCents: (id % 1000) + 1, ...(overrides["products"]?.(id) as Partial<typeof products.$inferInsert> | undefined) };
+  const values = { id: id, sku: `${id}`, name: `${id}`, priceCents: (id % 1000) + 1, ...factories["products"]?.(id) };
   await c.db.insert(products).values(values);
   return values;
 }
