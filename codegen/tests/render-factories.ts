@@ -54,27 +54,31 @@ export function renderFactoryTypes(needs: readonly FactoryNeed[], index: ExportI
       ...(n.required.length ? [`Needs<${insert}, ${keys(n.required)}>`] : []),
       ...(n.json.length ? [`TypedJson<${insert}, ${keys(n.json)}>`] : []),
     ];
-    return `Entry<${JSON.stringify(n.label)}, ${insert}, ${parts.length ? parts.join(' & ') : '{}'}>`;
+    return `Entry<${JSON.stringify(n.label)}, ${insert}, ${parts.length ? parts.join(' & ') : 'Nothing'}>`;
   });
+  const needsRequired = needs.some((n) => n.required.length > 0);
+  const needsJson = needs.some((n) => n.json.length > 0);
   const head = [...imports].map(([module, names]) => `import type { ${[...names].sort().join(', ')} } from '${importPath(module)}';`);
   return `${banner(sources)}
 ${head.join('\n')}
 
 /** The insert values of a table, as Drizzle infers them from the schema. */
 type Insert<T extends { $inferInsert: object }> = T['$inferInsert'];
-/** Columns the factory must return: the codegen cannot make their values up (custom types…). */
+/** No column the factory must return. */
+type Nothing = Record<never, never>;
+${needsRequired ? `/** Columns the factory must return: the codegen cannot make their values up (custom types…). */
 type Needs<I, K extends keyof I> = { [P in K]-?: Exclude<I[P], undefined> };
-/** NOT NULL JSON columns: needed when declared with \`$type<T>()\` (untyped JSON takes \`{}\`). */
+` : ''}${needsJson ? `/** NOT NULL JSON columns: needed when declared with \`$type<T>()\` (untyped JSON takes \`{}\`). */
 type TypedJson<I, K extends keyof I> = { [P in K as unknown extends I[P] ? never : P]-?: Exclude<I[P], undefined> };
-/** Any subset of a table's insert values (none of them \`undefined\`: a value the tests' own would give way to). */
+` : ''}/** Any subset of a table's insert values (none of them \`undefined\`: a value the tests' own would give way to). */
 type Values<I> = { [P in keyof I]?: Exclude<I[P], undefined> };
 /** A table's factory: optional when it needs nothing, else required and returning what it needs. */
-type Entry<L extends string, I, N> = {} extends N
+type Entry<L extends string, I, N> = Nothing extends N
   ? { readonly [P in L]?: (id: number) => Values<I> }
   : { readonly [P in L]: (id: number) => N & Values<I> };
 
 /** The type of \`factories\` in factories.ts: one entry per table the tests insert into ("name" or "schema.name"). */
-export type Factories = ${entries.length ? entries.join('\n  & ') : '{}'};
+export type Factories = ${entries.length ? entries.join('\n  & ') : 'Nothing'};
 `;
 }
 

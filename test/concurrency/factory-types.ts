@@ -3,21 +3,19 @@ import type { authors, orders, postTags, posts, products, stockLevels } from '..
 
 /** The insert values of a table, as Drizzle infers them from the schema. */
 type Insert<T extends { $inferInsert: object }> = T['$inferInsert'];
-/** Columns the factory must return: the codegen cannot make their values up (custom types…). */
-type Needs<I, K extends keyof I> = { [P in K]-?: Exclude<I[P], undefined> };
-/** NOT NULL JSON columns: needed when declared with `$type<T>()` (untyped JSON takes `{}`). */
-type TypedJson<I, K extends keyof I> = { [P in K as unknown extends I[P] ? never : P]-?: Exclude<I[P], undefined> };
+/** No column the factory must return. */
+type Nothing = Record<never, never>;
 /** Any subset of a table's insert values (none of them `undefined`: a value the tests' own would give way to). */
 type Values<I> = { [P in keyof I]?: Exclude<I[P], undefined> };
 /** A table's factory: optional when it needs nothing, else required and returning what it needs. */
-type Entry<L extends string, I, N> = {} extends N
+type Entry<L extends string, I, N> = Nothing extends N
   ? { readonly [P in L]?: (id: number) => Values<I> }
   : { readonly [P in L]: (id: number) => N & Values<I> };
 
 /** The type of `factories` in factories.ts: one entry per table the tests insert into ("name" or "schema.name"). */
-export type Factories = Entry<"authors", Insert<typeof authors>, {}>
-  & Entry<"products", Insert<typeof products>, {}>
-  & Entry<"order", Insert<typeof orders>, {}>
-  & Entry<"posts", Insert<typeof posts>, {}>
-  & Entry<"post_tags", Insert<typeof postTags>, {}>
-  & Entry<"stock_levels", Insert<typeof stockLevels>, {}>;
+export type Factories = Entry<"authors", Insert<typeof authors>, Nothing>
+  & Entry<"products", Insert<typeof products>, Nothing>
+  & Entry<"order", Insert<typeof orders>, Nothing>
+  & Entry<"posts", Insert<typeof posts>, Nothing>
+  & Entry<"post_tags", Insert<typeof postTags>, Nothing>
+  & Entry<"stock_levels", Insert<typeof stockLevels>, Nothing>;
