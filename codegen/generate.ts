@@ -32,6 +32,8 @@ export interface GenerationPlan {
   files: PlannedFile[];
   /** Stale files of an interrupted run to remove. */
   remove: string[];
+  /** `table.column (type)` of the columns the generated tests cannot fill: factories.ts must. */
+  unfillable: string[];
 }
 
 /** The folder of the generated conflict tests, or `undefined` when they are off. */
@@ -79,7 +81,7 @@ export async function planGeneration(options: GenerateOptions = {}, loaded?: Cod
   // The schema as the config names it: a glob stays one short name, not every file it matched.
   const sources = config.schema.map((f) => relative(config.root, f).replaceAll('\\', '/'));
   const folderOfTests = testsFolder(options, config);
-  const tests = folderOfTests === undefined ? { files: [], stale: [] } : testFiles(folderOfTests, config, schema, sources);
+  const tests = folderOfTests === undefined ? { files: [], stale: [], unfillable: [] } : testFiles(folderOfTests, config, schema, sources);
   let files: PlannedFile[] = [...tests.files];
   if (!isEmptyPlan(triggers)) {
     checkTablesMigrated(triggers, folder, schema, config);
@@ -88,13 +90,15 @@ export async function planGeneration(options: GenerateOptions = {}, loaded?: Cod
   // An orphan of an interrupted run that this run plans again is kept (and re-registered).
   const planned = new Set(files.map((f) => f.path));
   const orphans = folder.orphans.map((f) => join(config.out, f)).filter((path) => !planned.has(path));
-  return { config, schema, triggers, files: changedFiles(files), remove: [...orphans, ...tests.stale] };
+  return { config, schema, triggers, files: changedFiles(files), remove: [...orphans, ...tests.stale], unfillable: tests.unfillable };
 }
 
 /** What a generate run did: files written (created or replaced) and stale files removed. */
 export interface GenerateReport {
   written: string[];
   removed: string[];
+  /** Columns the generated tests cannot fill (see {@link GenerationPlan.unfillable}). */
+  unfillable: string[];
 }
 
 /**
@@ -110,10 +114,10 @@ export async function generateReport(options: GenerateOptions = {}): Promise<Gen
     const plan = await planGeneration(options, config);
     // Under the lock no other run is writing: temporary files still around were left by a dead one.
     const leftovers = staleTemporaries([config.out, join(config.out, 'meta'), testsFolder(options, config)]);
-    if (plan.files.length === 0 && plan.remove.length === 0 && leftovers.length === 0) return { written: [], removed: [] };
+    if (plan.files.length === 0 && plan.remove.length === 0 && leftovers.length === 0) return { written: [], removed: [], unfillable: plan.unfillable };
     await options.beforeWrite?.();
     writeAll(plan.files, [...plan.remove, ...leftovers]);
-    return { written: plan.files.map((f) => f.path), removed: plan.remove };
+    return { written: plan.files.map((f) => f.path), removed: plan.remove, unfillable: plan.unfillable };
   });
 }
 

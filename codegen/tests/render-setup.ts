@@ -78,18 +78,3 @@ export async function connect() {
 export type Connection = Awaited<ReturnType<typeof connect>>;
 `;
 }
-
-/** The user-owned factory module: column values merged into the rows the tests insert. */
-export function renderFactories(): string {
-  return `${ownedBanner('for the conflict tests')}
-
-/**
- * Column values the generated tests merge into each row they insert, per table ("name" or
- * "schema.name"): for column types the codegen cannot make up, checks and triggers of your own.
- * \`id\` is a number unique to the row.
- * @example
- * export const overrides = { products: (id: number) => ({ sku: \`SKU-\${id}\` }) }
- */
-export const overrides: Record<string, (id: number) => object> = {};
-`;
-}

@@ -3,7 +3,8 @@ import type { DialectName } from '../../src/dialect/dialect-adapter.js';
 import { adapterForTable } from '../../src/dialect/adapters.js';
 import { tableSchema } from '../../src/triggers/trigger-spec.js';
 import type { VersionedTable } from '../collect/load-tables.js';
-import { canSample, foreignKeys, keyOf, sampleValue } from './sample-values.js';
+import { CasingCache } from 'drizzle-orm/casing';
+import { foreignKeys, isJson, keyOf, sample, uniqueColumns } from './sample-values.js';
 
 /** Where a table is exported from, so generated code can import it. */
 export type ExportIndex = ReadonlyMap<Table, { exportName: string; module: string }>;
@@ -148,7 +149,7 @@ export function conflictSuite(name: string, keys: readonly ${d.columnType}[] = [
           throw ROLLBACK;
         });
       } catch (error) {
-        if (error !== ROLLBACK) throw error;
+        if (error !== ROLLBACK) throw explain(error);
       }
     });
   test.run = () => inner.run();
@@ -165,6 +166,16 @@ export async function rejects(call: () => Promise<unknown>, kind: new (...args: 
   }
   assert.unreachable(\`expected \${kind.name}\`);
 }
+
+/** Appends the causes of \`error\` (the driver's, under Drizzle's "Failed query: …") to its message. */
+function explain(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  for (let cause = error.cause; cause instanceof Error; cause = cause.cause) {
+    if (!error.message.includes(cause.message)) error.message += \`\\n    cause: \${cause.message}\`;
+  }
+  return error;
+}
+
 `;
 }
 
@@ -177,6 +188,13 @@ interface Maker {
   table: Table;
   name: string;
   code: string;
+}
+
+/** The tables the suite of `table` inserts into: itself and the parents its required foreign keys need. */
+export function insertedTables(table: Table, dialect: DialectName, index: ExportIndex): Table[] {
+  const out = new Map<Table, Maker>();
+  makers(table, dialect, index, out);
+  return [...out.keys()];
 }
 
 /** `makeX()` functions inserting a row of `table` (parents first) and returning its values. */
@@ -199,15 +217,26 @@ function makers(table: Table, dialect: DialectName, index: ExportIndex, out: Map
     lines.push(`  const parent${i} = await ${parentMaker}();`);
     fk.columns.forEach((c, j) => fkValue.set(c.name, `parent${i}.${keyOf(fk.parent, fk.parentColumns[j]!)}`));
   });
+  const unique = uniqueColumns(table, dialect);
+  const json: string[] = [];
   for (const [key, column] of Object.entries(columns)) {
     const fk = fkValue.get(column.name);
     if (fk) values.push(`${key}: ${fk}`);
-    else if (pk.has(column.name)) values.push(`${key}: ${column.dataType === 'number' ? 'id' : column.dataType === 'bigint' ? 'BigInt(id)' : '`${id}`'}`);
-    else if (column.notNull && !column.hasDefault && !column.generated && canSample(column)) values.push(`${key}: ${sampleValue(column, 'insert')}`);
+    // Keys and unique columns get values distinct per row, of the column's type (uuid, text, numbers…).
+    else if (pk.has(column.name) && !column.generated) {
+      const value = sample(column, true)?.insert;
+      if (value !== undefined) values.push(`${key}: ${value}`);
+    } else if (column.notNull && !column.hasDefault && !column.generated) {
+      const value = sample(column, unique.has(column.name))?.insert;
+      if (value !== undefined) (isJson(column) ? json : values).push(`${key}: ${value}`);
+    }
   }
+  // JSON defaults in a spread of their own: a `$type<T>()` column's factory replaces them (typed).
+  if (json.length > 0) values.push(`...{ ${json.join(', ')} }`);
   const t = exported.exportName;
+  // The factory's values win (typed per table in factory-types.ts: what the codegen cannot fill is required there).
   lines.push(
-    `  const values = { ${values.join(', ')}, ...(overrides[${JSON.stringify(tableLabel(table))}]?.(id) as Partial<typeof ${t}.$inferInsert> | undefined) };`,
+    `  const values = { ${values.join(', ')}, ...factories[${JSON.stringify(tableLabel(table))}]?.(id) };`,
     `  await c.db.insert(${t}).values(values);`,
     '  return values;',
   );
@@ -235,7 +264,12 @@ function pickColumns(vt: VersionedTable): { moving: [string, Column] | undefined
   const columns = Object.entries(getTableColumns(vt.table) as Record<string, Column>);
   const pk = new Set(adapterForTable(vt.table).primaryKeyColumns(vt.table).map((c) => c.name));
   const fks = new Set(foreignKeys(vt.table, vt.dialect).flatMap((fk) => fk.columns.map((c) => c.name)));
-  const candidates = columns.filter(([key, c]) => key !== vt.version.key && !pk.has(c.name) && !fks.has(c.name) && !c.generated && !c.isUnique && canSample(c));
+  const unique = uniqueColumns(vt.table, vt.dialect);
+  // A column whose change is a valid, different value of its type: not a key, not unique, not
+  // generated, not JSON (a `$type<T>()` is invisible at run time) and not a one-value enum.
+  const candidates = columns.filter(
+    ([key, c]) => key !== vt.version.key && !pk.has(c.name) && !fks.has(c.name) && !c.generated && !unique.has(c.name) && !isJson(c) && sample(c, false)?.change !== undefined,
+  );
   const watched = vt.version.kind === 'conditional' || vt.version.kind === 'trigger' ? watchedKeys(vt) : undefined;
   const moving = candidates.find(([key]) => !watched || watched.has(key));
   const still = watched ? candidates.find(([key]) => !watched.has(key)) : undefined;
@@ -256,7 +290,13 @@ function watchedKeys(vt: VersionedTable): Set<string> | undefined {
  * raises RecordDeletedError, trigger versions move on a raw SQL UPDATE, conditional versions do
  * not move on unchecked fields.
  */
-export function renderTestSuite(vt: VersionedTable, index: ExportIndex, importPath: (module: string) => string, sources: readonly string[]): string {
+export function renderTestSuite(
+  vt: VersionedTable,
+  index: ExportIndex,
+  importPath: (module: string) => string,
+  sources: readonly string[],
+  casing?: 'snake_case' | 'camelCase',
+): string {
   const makersOut = new Map<Table, Maker>();
   const make = makers(vt.table, vt.dialect, index, makersOut);
   const t = index.get(vt.table)!.exportName;
@@ -264,7 +304,8 @@ export function renderTestSuite(vt: VersionedTable, index: ExportIndex, importPa
   const pkKeys = adapterForTable(vt.table).primaryKeyColumns(vt.table).map((c) => keyOf(vt.table, c));
   const where = pkKeys.length === 1 ? `eq(${t}.${pkKeys[0]}, values.${pkKeys[0]})` : `and(${pkKeys.map((k) => `eq(${t}.${k}, values.${k})`).join(', ')})`;
   const { moving, still } = pickColumns(vt);
-  const change = moving ? `{ ${moving[0]}: ${sampleValue(moving[1], 'change')} }` : '{}';
+  const changed = (column: Column) => sample(column, false)!.change!;
+  const change = moving ? `{ ${moving[0]}: ${changed(moving[1])} }` : '{}';
   const moved = vt.version.kind === 'timestamp' ? `assert.ok(saved.${v} > row.${v})` : `assert.is(saved.${v}, row.${v} + 1)`;
   const imports = new Map<string, string[]>();
   for (const { table } of makersOut.values()) {
@@ -302,7 +343,7 @@ export function renderTestSuite(vt: VersionedTable, index: ExportIndex, importPa
     tests.push(`test('a raw SQL update from outside the app moves the version by 1', async () => {
   const row = await insertRow();
   const id = ids.next();
-  await c.raw(sql\`update \${${t}} set \${sql.identifier(${JSON.stringify(moving[1].name)})} = \${${sampleValue(moving[1], 'change')}} where ${pkKeys.map((k) => `\${${t}.${k}} = \${row.${k}}`).join(' and ')}\`);
+  await c.raw(sql\`update \${${t}} set \${sql.identifier(${JSON.stringify(new CasingCache(casing).getColumnCasing(moving[1]))})} = \${${changed(moving[1])}} where ${pkKeys.map((k) => `\${${t}.${k}} = \${row.${k}}`).join(' and ')}\`);
   const stored = await readRow(row);
   assert.is(stored.${v}, row.${v} + 1);
 });`);
@@ -311,7 +352,7 @@ export function renderTestSuite(vt: VersionedTable, index: ExportIndex, importPa
     tests.push(`test('a change to an unchecked field keeps the version', async () => {
   const row = await insertRow();
   const id = ids.next();
-  const saved = await versionedUpdate(c.db, ${t}, row, { ${still[0]}: ${sampleValue(still[1], 'change')} });
+  const saved = await versionedUpdate(c.db, ${t}, row, { ${still[0]}: ${changed(still[1])} });
   assert.is(saved.${v}, row.${v});
 });`);
   }
@@ -325,7 +366,7 @@ export function renderTestSuite(vt: VersionedTable, index: ExportIndex, importPa
     `import * as assert from 'uvu/assert';`,
     `import { RecordDeletedError, RecordModifiedError, isChanged, versionedDelete, versionedUpdate } from 'drizzle-concurrency';`,
     ...[...imports].map(([module, names]) => `import { ${[...new Set(names)].sort().join(', ')} } from '${importPath(module)}';`),
-    `import { overrides } from './factories.js';`,
+    `import { factories } from './factories.js';`,
     `import { conflictSuite, ids, rejects } from './harness.js';`,
   ];
   return `${header.join('\n')}

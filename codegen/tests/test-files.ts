@@ -3,7 +3,8 @@ import { basename, join, relative } from 'node:path';
 import type { CollectedSchema } from '../collect/collect-schema.js';
 import type { CodegenConfig } from '../config/load-config.js';
 import type { PlannedFile } from '../emit/file-batch.js';
-import { renderFactories, renderSetup } from './render-setup.js';
+import { factoryNeedsOf, renderFactories, renderFactoryTypes, unfillableColumns } from './render-factories.js';
+import { renderSetup } from './render-setup.js';
 import { banner, renderHarness, renderTestSuite, tableLabel } from './render-test-suite.js';
 
 /** A file name for a table's suite: `warehouse.stock_levels` → `warehouse-stock-levels.test.ts`. */
@@ -24,11 +25,18 @@ function importPathFrom(dir: string) {
  * `factories.ts` (created once); nothing when no table is versioned. `stale` lists generated
  * suites of tables that are gone.
  */
-export function testFiles(dir: string, config: CodegenConfig, schema: CollectedSchema, sources: readonly string[]): { files: PlannedFile[]; stale: string[] } {
+export function testFiles(
+  dir: string,
+  config: CodegenConfig,
+  schema: CollectedSchema,
+  sources: readonly string[],
+): { files: PlannedFile[]; stale: string[]; unfillable: string[] } {
+  const needs = factoryNeedsOf(schema.tables.map((t) => t.table), config.dialect, schema.exports);
   // No versioned table, no suite: nor their setup, factories and harness.
   const files: PlannedFile[] = schema.tables.length === 0 ? [] : [
     { path: join(dir, 'setup.ts'), content: renderSetup(config.dialect, importPathFrom(dir)(config.file), basename(config.file)), createOnly: true },
-    { path: join(dir, 'factories.ts'), content: renderFactories(), createOnly: true },
+    { path: join(dir, 'factories.ts'), content: renderFactories(needs), createOnly: true },
+    { path: join(dir, 'factory-types.ts'), content: renderFactoryTypes(needs, schema.exports, importPathFrom(dir), sources) },
     { path: join(dir, 'harness.ts'), content: renderHarness(sources, config.dialect) },
   ];
   const used = new Set<string>();
@@ -36,7 +44,7 @@ export function testFiles(dir: string, config: CodegenConfig, schema: CollectedS
     let name = slug(tableLabel(table.table));
     for (let i = 2; used.has(name); i++) name = `${slug(tableLabel(table.table))}-${i}`;
     used.add(name);
-    files.push({ path: join(dir, `${name}.test.ts`), content: renderTestSuite(table, schema.exports, importPathFrom(dir), sources) });
+    files.push({ path: join(dir, `${name}.test.ts`), content: renderTestSuite(table, schema.exports, importPathFrom(dir), sources, config.casing) });
   }
   const wanted = new Set(files.map((f) => f.path));
   const ours = banner(sources).split(' from ')[0]!;
@@ -45,5 +53,5 @@ export function testFiles(dir: string, config: CodegenConfig, schema: CollectedS
         .map((f) => join(dir, f))
         .filter((f) => f.endsWith('.test.ts') && !wanted.has(f) && readFileSync(f, 'utf8').startsWith(ours))
     : [];
-  return { files, stale };
+  return { files, stale, unfillable: unfillableColumns(needs) };
 }

@@ -9,7 +9,8 @@ import { suite } from 'uvu';
 import { loadTables } from '../../codegen/collect/load-tables.js';
 import { renderMigration } from '../../codegen/emit/trigger-migration.js';
 import { planTriggers } from '../../codegen/plan/trigger-plan.js';
-import { renderFactories, renderSetup } from '../../codegen/tests/render-setup.js';
+import { factoryNeedsOf, renderFactories, renderFactoryTypes } from '../../codegen/tests/render-factories.js';
+import { renderSetup } from '../../codegen/tests/render-setup.js';
 import { renderHarness, renderTestSuite } from '../../codegen/tests/render-test-suite.js';
 import { golden } from './support/golden.js';
 import { ROOT } from './support/project.js';
@@ -24,13 +25,15 @@ for (const dialect of ['pg', 'mysql', 'sqlite'] as const) {
   const s = suite(`codegen goldens [${dialect}]`);
   const loading = loadTables([join(ROOT, FIXTURE[dialect])], dialect);
 
-  s('the conflict suite of a trigger-versioned table, the harness, setup and factories', async () => {
+  s('the conflict suite of a trigger-versioned table, the harness, setup, factories and their types', async () => {
     const { tables, exports } = await loading;
     const products = tables.find((t) => t.name === 'products')!;
     golden(dialect, 'products.test.ts.golden', renderTestSuite(products, exports, importPath, SOURCES));
     golden(dialect, 'harness.ts.golden', renderHarness(SOURCES, dialect));
     golden(dialect, 'setup.ts.golden', renderSetup(dialect, '../../drizzle.config.js', 'drizzle.config.ts'));
-    golden(dialect, 'factories.ts.golden', renderFactories());
+    const needs = factoryNeedsOf(tables.map((t) => t.table), dialect, exports);
+    golden(dialect, 'factories.ts.golden', renderFactories(needs));
+    golden(dialect, 'factory-types.ts.golden', renderFactoryTypes(needs, exports, importPath, SOURCES));
   });
 
   s('the first trigger migration, and the one after products loses its trigger version', async () => {

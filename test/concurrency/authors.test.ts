@@ -3,14 +3,14 @@ import { eq } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
 import { RecordDeletedError, RecordModifiedError, isChanged, versionedDelete, versionedUpdate } from 'drizzle-concurrency';
 import { authors } from '../../fixtures/schema.js';
-import { overrides } from './factories.js';
+import { factories } from './factories.js';
 import { conflictSuite, ids, rejects } from './harness.js';
 
 const { test, c } = conflictSuite("authors: optimistic locking (integer version \"version\")", [authors.id]);
 
 async function makeAuthors() {
   const id = ids.next();
-  const values = { id: id, name: `${id}`, email: `${id}`, ...(overrides["authors"]?.(id) as Partial<typeof authors.$inferInsert> | undefined) };
+  const values = { id: id, name: `${id}`, email: `${id}`, ...factories["authors"]?.(id) };
   await c.db.insert(authors).values(values);
   return values;
 }

@@ -84,7 +84,7 @@ export function conflictSuite(name: string, keys: readonly AnySQLiteColumn[] = [
           throw ROLLBACK;
         });
       } catch (error) {
-        if (error !== ROLLBACK) throw error;
+        if (error !== ROLLBACK) throw explain(error);
       }
     });
   test.run = () => inner.run();
@@ -101,3 +101,13 @@ export async function rejects(call: () => Promise<unknown>, kind: new (...args: 
   }
   assert.unreachable(`expected ${kind.name}`);
 }
+
+/** Appends the causes of `error` (the driver's, under Drizzle's "Failed query: …") to its message. */
+function explain(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  for (let cause = error.cause; cause instanceof Error; cause = cause.cause) {
+    if (!error.message.includes(cause.message)) error.message += `\n    cause: ${cause.message}`;
+  }
+  return error;
+}
+

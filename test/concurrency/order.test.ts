@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
 import { RecordDeletedError, RecordModifiedError, isChanged, versionedDelete, versionedUpdate } from 'drizzle-concurrency';
 import { orders, products } from '../../fixtures/schema.js';
-import { overrides } from './factories.js';
+import { factories } from './factories.js';
 import { conflictSuite, ids, rejects } from './harness.js';
 
 const { test, c } = conflictSuite("order: optimistic locking (timestamp version \"version\")", [products.id, orders.id]);
@@ -11,14 +11,14 @@ const { test, c } = conflictSuite("order: optimistic locking (timestamp version 
 async function makeOrders() {
   const id = ids.next();
   const parent0 = await makeProducts();
-  const values = { id: id, productId: parent0.id, quantity: (id % 1000) + 1, ...(overrides["order"]?.(id) as Partial<typeof orders.$inferInsert> | undefined) };
+  const values = { id: id, productId: parent0.id, quantity: (id % 1000) + 1, ...factories["order"]?.(id) };
   await c.db.insert(orders).values(values);
   return values;
 }
 
 async function makeProducts() {
   const id = ids.next();
-  const values = { id: id, sku: `${id}`, name: `${id}`, priceCents: (id % 1000) + 1, ...(overrides["products"]?.(id) as Partial<typeof products.$inferInsert> | undefined) };
+  const values = { id: id, sku: `${id}`, name: `${id}`, priceCents: (id % 1000) + 1, ...factories["products"]?.(id) };
   await c.db.insert(products).values(values);
   return values;
 }
@@ -37,21 +37,21 @@ async function insertRow() {
 test('a fresh update succeeds and the version moves', async () => {
   const row = await insertRow();
   const id = ids.next();
-  const saved = await versionedUpdate(c.db, orders, row, { quantity: (id % 1000) + 7 });
+  const saved = await versionedUpdate(c.db, orders, row, { quantity: (id % 1000) + 1001 });
   assert.ok(saved.version > row.version);
 });
 
 test('a stale update raises RecordModifiedError', async () => {
   const row = await insertRow();
   const id = ids.next();
-  await versionedUpdate(c.db, orders, row, { quantity: (id % 1000) + 7 });
-  await rejects(() => versionedUpdate(c.db, orders, row, { quantity: (id % 1000) + 7 }), RecordModifiedError);
+  await versionedUpdate(c.db, orders, row, { quantity: (id % 1000) + 1001 });
+  await rejects(() => versionedUpdate(c.db, orders, row, { quantity: (id % 1000) + 1001 }), RecordModifiedError);
 });
 
 test('a stale delete raises RecordModifiedError and the row survives', async () => {
   const row = await insertRow();
   const id = ids.next();
-  await versionedUpdate(c.db, orders, row, { quantity: (id % 1000) + 7 });
+  await versionedUpdate(c.db, orders, row, { quantity: (id % 1000) + 1001 });
   await rejects(() => versionedDelete(c.db, orders, row), RecordModifiedError);
   assert.ok(await isChanged(c.db, orders, row));
   await readRow(row);

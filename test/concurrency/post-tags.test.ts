@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
 import { RecordDeletedError, RecordModifiedError, isChanged, versionedDelete, versionedUpdate } from 'drizzle-concurrency';
 import { authors, postTags, posts } from '../../fixtures/schema.js';
-import { overrides } from './factories.js';
+import { factories } from './factories.js';
 import { conflictSuite, ids, rejects } from './harness.js';
 
 const { test, c } = conflictSuite("post_tags: optimistic locking (integer version \"version\")", [authors.id, posts.id]);
@@ -11,7 +11,7 @@ const { test, c } = conflictSuite("post_tags: optimistic locking (integer versio
 async function makePostTags() {
   const id = ids.next();
   const parent0 = await makePosts();
-  const values = { postId: parent0.id, tag: `${id}`, ...(overrides["post_tags"]?.(id) as Partial<typeof postTags.$inferInsert> | undefined) };
+  const values = { postId: parent0.id, tag: `${id}`, ...factories["post_tags"]?.(id) };
   await c.db.insert(postTags).values(values);
   return values;
 }
@@ -19,14 +19,14 @@ async function makePostTags() {
 async function makePosts() {
   const id = ids.next();
   const parent0 = await makeAuthors();
-  const values = { id: id, authorId: parent0.id, title: `${id}`, ...(overrides["posts"]?.(id) as Partial<typeof posts.$inferInsert> | undefined) };
+  const values = { id: id, authorId: parent0.id, title: `${id}`, ...factories["posts"]?.(id) };
   await c.db.insert(posts).values(values);
   return values;
 }
 
 async function makeAuthors() {
   const id = ids.next();
-  const values = { id: id, name: `${id}`, email: `${id}`, ...(overrides["authors"]?.(id) as Partial<typeof authors.$inferInsert> | undefined) };
+  const values = { id: id, name: `${id}`, email: `${id}`, ...factories["authors"]?.(id) };
   await c.db.insert(authors).values(values);
   return values;
 }
@@ -45,21 +45,21 @@ async function insertRow() {
 test('a fresh update succeeds and the version moves', async () => {
   const row = await insertRow();
   const id = ids.next();
-  const saved = await versionedUpdate(c.db, postTags, row, { weight: (id % 1000) + 7 });
+  const saved = await versionedUpdate(c.db, postTags, row, { weight: (id % 1000) + 1001 });
   assert.is(saved.version, row.version + 1);
 });
 
 test('a stale update raises RecordModifiedError', async () => {
   const row = await insertRow();
   const id = ids.next();
-  await versionedUpdate(c.db, postTags, row, { weight: (id % 1000) + 7 });
-  await rejects(() => versionedUpdate(c.db, postTags, row, { weight: (id % 1000) + 7 }), RecordModifiedError);
+  await versionedUpdate(c.db, postTags, row, { weight: (id % 1000) + 1001 });
+  await rejects(() => versionedUpdate(c.db, postTags, row, { weight: (id % 1000) + 1001 }), RecordModifiedError);
 });
 
 test('a stale delete raises RecordModifiedError and the row survives', async () => {
   const row = await insertRow();
   const id = ids.next();
-  await versionedUpdate(c.db, postTags, row, { weight: (id % 1000) + 7 });
+  await versionedUpdate(c.db, postTags, row, { weight: (id % 1000) + 1001 });
   await rejects(() => versionedDelete(c.db, postTags, row), RecordModifiedError);
   assert.ok(await isChanged(c.db, postTags, row));
   await readRow(row);

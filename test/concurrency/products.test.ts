@@ -3,14 +3,14 @@ import { eq, sql } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
 import { RecordDeletedError, RecordModifiedError, isChanged, versionedDelete, versionedUpdate } from 'drizzle-concurrency';
 import { products } from '../../fixtures/schema.js';
-import { overrides } from './factories.js';
+import { factories } from './factories.js';
 import { conflictSuite, ids, rejects } from './harness.js';
 
 const { test, c } = conflictSuite("products: optimistic locking (trigger version \"version\")", [products.id]);
 
 async function makeProducts() {
   const id = ids.next();
-  const values = { id: id, sku: `${id}`, name: `${id}`, priceCents: (id % 1000) + 1, ...(overrides["products"]?.(id) as Partial<typeof products.$inferInsert> | undefined) };
+  const values = { id: id, sku: `${id}`, name: `${id}`, priceCents: (id % 1000) + 1, ...factories["products"]?.(id) };
   await c.db.insert(products).values(values);
   return values;
 }

@@ -3,14 +3,14 @@ import { eq, sql } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
 import { RecordDeletedError, RecordModifiedError, isChanged, versionedDelete, versionedUpdate } from 'drizzle-concurrency';
 import { stockLevels } from '../../fixtures/schema.js';
-import { overrides } from './factories.js';
+import { factories } from './factories.js';
 import { conflictSuite, ids, rejects } from './harness.js';
 
 const { test, c } = conflictSuite("stock_levels: optimistic locking (trigger version \"version\")", [stockLevels.id]);
 
 async function makeStockLevels() {
   const id = ids.next();
-  const values = { id: id, location: `${id}`, ...(overrides["stock_levels"]?.(id) as Partial<typeof stockLevels.$inferInsert> | undefined) };
+  const values = { id: id, location: `${id}`, ...factories["stock_levels"]?.(id) };
   await c.db.insert(stockLevels).values(values);
   return values;
 }
@@ -29,21 +29,21 @@ async function insertRow() {
 test('a fresh update succeeds and the version moves', async () => {
   const row = await insertRow();
   const id = ids.next();
-  const saved = await versionedUpdate(c.db, stockLevels, row, { onHand: (id % 1000) + 7 });
+  const saved = await versionedUpdate(c.db, stockLevels, row, { onHand: (id % 1000) + 1001 });
   assert.is(saved.version, row.version + 1);
 });
 
 test('a stale update raises RecordModifiedError', async () => {
   const row = await insertRow();
   const id = ids.next();
-  await versionedUpdate(c.db, stockLevels, row, { onHand: (id % 1000) + 7 });
-  await rejects(() => versionedUpdate(c.db, stockLevels, row, { onHand: (id % 1000) + 7 }), RecordModifiedError);
+  await versionedUpdate(c.db, stockLevels, row, { onHand: (id % 1000) + 1001 });
+  await rejects(() => versionedUpdate(c.db, stockLevels, row, { onHand: (id % 1000) + 1001 }), RecordModifiedError);
 });
 
 test('a stale delete raises RecordModifiedError and the row survives', async () => {
   const row = await insertRow();
   const id = ids.next();
-  await versionedUpdate(c.db, stockLevels, row, { onHand: (id % 1000) + 7 });
+  await versionedUpdate(c.db, stockLevels, row, { onHand: (id % 1000) + 1001 });
   await rejects(() => versionedDelete(c.db, stockLevels, row), RecordModifiedError);
   assert.ok(await isChanged(c.db, stockLevels, row));
   await readRow(row);
@@ -58,7 +58,7 @@ test('a deleted row raises RecordDeletedError', async () => {
 test('a raw SQL update from outside the app moves the version by 1', async () => {
   const row = await insertRow();
   const id = ids.next();
-  await c.raw(sql`update ${stockLevels} set ${sql.identifier("on_hand")} = ${(id % 1000) + 7} where ${stockLevels.id} = ${row.id}`);
+  await c.raw(sql`update ${stockLevels} set ${sql.identifier("on_hand")} = ${(id % 1000) + 1001} where ${stockLevels.id} = ${row.id}`);
   const stored = await readRow(row);
   assert.is(stored.version, row.version + 1);
 });

@@ -14,6 +14,23 @@ const CLI = join(ROOT, 'codegen/cli.ts');
 const UVU = join(ROOT, 'node_modules/uvu/bin.js');
 let counter = 0;
 
+/** The strictest settings users run (issue 14): what generated code must compile under. */
+export const STRICT_TSCONFIG = {
+  compilerOptions: {
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    noPropertyAccessFromIndexSignature: true,
+    verbatimModuleSyntax: true,
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    target: 'ES2022',
+    noEmit: true,
+    skipLibCheck: true,
+    types: ['node'],
+  },
+};
+
 export interface Project {
   dir: string;
   config: string;

@@ -18,6 +18,8 @@ export interface Scratch {
   credentials: Record<string, unknown>;
   q(name: string): string;
   exec(statement: string): Promise<void>;
+  /** Rows of a query. */
+  query(statement: string): Promise<Record<string, unknown>[]>;
   /** Versions of the rows of `table` matching `where` (SQL), by id. */
   versions(table: string, where?: string): Promise<number[]>;
   /**
@@ -50,6 +52,7 @@ export async function scratchDatabase(dialect: Dialect): Promise<Scratch> {
       credentials: { url },
       q,
       exec: async (s) => void (await client.unsafe(s)),
+      query: async (s) => [...(await client.unsafe(s))],
       versions: async (t, w = '1 = 1') => (await client.unsafe(`select version from ${q(t)} where ${w} order by id`)).map((r: any) => Number(r.version)),
       state: async () => {
         const out: Record<string, number> = {};
@@ -75,6 +78,7 @@ export async function scratchDatabase(dialect: Dialect): Promise<Scratch> {
       credentials: { url },
       q,
       exec: async (s) => void (await pool.query(s)),
+      query: async (s) => (await pool.query(s))[0] as Record<string, unknown>[],
       versions: async (t, w = '1 = 1') => ((await pool.query(`select version from ${q(t)} where ${w} order by id`))[0] as any[]).map((r) => Number(r.version)),
       state: async () => {
         const out: Record<string, number> = {};
@@ -100,6 +104,7 @@ export async function scratchDatabase(dialect: Dialect): Promise<Scratch> {
     credentials: { url: 'file:dev.db' },
     q,
     exec: async (s) => void (await open().execute(s)),
+    query: async (s) => (await open().execute(s)).rows as unknown as Record<string, unknown>[],
     versions: async (t, w = '1 = 1') => (await open().execute(`select version from ${q(t)} where ${w} order by id`)).rows.map((r) => Number(r['version'])),
     state: async () => {
       const out: Record<string, number> = {};
