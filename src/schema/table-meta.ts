@@ -2,6 +2,7 @@ import { getTableColumns, getTableName, type Column, type Table } from 'drizzle-
 import { adapterForTable } from '../dialect/adapters.js';
 import type { DialectAdapter } from '../dialect/dialect-adapter.js';
 import { ConfigurationError } from '../errors.js';
+import { primaryKeyColumns } from './primary-key.js';
 import { getVersionColumn, type VersionColumnInfo } from './version-column.js';
 
 /** Everything the write path needs about one table, computed once. */
@@ -51,7 +52,7 @@ function computeMeta(table: Table): TableMeta {
   const columns = getTableColumns(table) as Record<string, Column>;
   // Composite keys are built from the extra-config columns: match them by SQL name.
   const keyOf = new Map(Object.entries(columns).map(([key, column]) => [column.name, key]));
-  const primaryKey = adapter.primaryKeyColumns(table).map((built) => {
+  const primaryKey = primaryKeyColumns(table).map((built) => {
     const key = keyOf.get(built.name) ?? built.name;
     return { key, column: columns[key] ?? built };
   });
