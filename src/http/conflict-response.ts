@@ -1,7 +1,7 @@
 import type { RecordModifiedError, RowKey } from '../errors.js';
 import { diffRecords, opaqueText, type FieldDiff } from './diff-records.js';
 import { versionETag } from './etag.js';
-import { isVersion } from './version-text.js';
+import { isVersion } from '../schema/version-number.js';
 
 /** The JSON body of {@link conflictResponse}. */
 export interface ConflictBody {

@@ -5,7 +5,8 @@
  */
 import { VersionError } from '../errors.js';
 import { PreconditionRequiredError } from './precondition-required-error.js';
-import { describe, isVersion, parseVersionText } from './version-text.js';
+import { isVersion } from '../schema/version-number.js';
+import { describe, parseVersionText } from './version-text.js';
 
 /** What {@link parseIfMatch} accepts: a header value as `Headers.get()` or Node's `req.headers` give it. */
 export type IfMatchHeader = string | readonly string[] | null | undefined;

@@ -5,7 +5,8 @@ import { keyValueProblem } from '../write/key-value.js';
 import { readKey } from '../write/target.js';
 import type { TargetOf } from '../write/versioned-update.js';
 import { decodeKeyValue, encodeKeyValue, expectedText } from './key-codec.js';
-import { describe, isVersion, parseVersionText } from './version-text.js';
+import { isVersion } from '../schema/version-number.js';
+import { describe, parseVersionText } from './version-text.js';
 
 /**
  * The identity of a row as read: `"<pk>,<version>"` (django-concurrency's `identity` template

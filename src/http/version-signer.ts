@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ConfigurationError, VersionError } from '../errors.js';
-import { describe, isVersion, parseVersionText } from './version-text.js';
+import { isVersion } from '../schema/version-number.js';
+import { describe, parseVersionText } from './version-text.js';
 
 /** Signs versions for hidden form fields and reads them back. */
 export interface VersionSigner {

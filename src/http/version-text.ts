@@ -3,16 +3,9 @@
  * safe integer in canonical decimal (`"3"`; never `"03"`, `"+3"`, `"3.0"`, `"0"` or `"-1"`).
  */
 
-const CANONICAL = /^[1-9][0-9]{0,15}$/;
+import { isVersion } from '../schema/version-number.js';
 
-/**
- * True for a usable version: a positive safe integer.
- * @example
- * isVersion(3) // true;  isVersion(0), isVersion(1.5), isVersion('3') // false
- */
-export function isVersion(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
-}
+const CANONICAL = /^[1-9][0-9]{0,15}$/;
 
 /**
  * The version written in `text`, or `undefined` when `text` is not a canonical positive safe integer.
@@ -22,7 +15,7 @@ export function isVersion(value: unknown): value is number {
 export function parseVersionText(text: string): number | undefined {
   if (!CANONICAL.test(text)) return undefined;
   const value = Number(text);
-  return Number.isSafeInteger(value) ? value : undefined;
+  return isVersion(value) ? value : undefined;
 }
 
 /**

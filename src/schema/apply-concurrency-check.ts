@@ -5,6 +5,7 @@ import type { DialectAdapter } from '../dialect/dialect-adapter.js';
 import { ConfigurationError } from '../errors.js';
 import { forgetTableMeta } from './table-meta.js';
 import { plainUpdateBump } from './version-builders.js';
+import { isVersion } from './version-number.js';
 import { forgetVersionColumn, getVersionColumn, markVersion, type VersionKind } from './version-column.js';
 import type { ColumnKeyOf } from './table-types.js';
 
@@ -37,7 +38,7 @@ function checkVersionColumn(adapter: DialectAdapter, name: string, key: string, 
     throw new ConfigurationError(`${where}: "${name}"."${key}" is nullable: a version column must be NOT NULL (.notNull().default(1))`);
   }
   const value = column.default;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+  if (!isVersion(value)) {
     throw new ConfigurationError(
       `${where}: "${name}"."${key}" has ${column.hasDefault ? `the default ${typeof value === 'number' ? value : 'of an SQL expression'}` : 'no default'}: a version column needs a positive integer default (.default(1)), or rows inserted without a version could never be written`,
     );
