@@ -1,5 +1,5 @@
 import { ConfigurationError, type RecordModifiedError } from '../errors.js';
-import { describeValue } from '../write/key-value.js';
+import { describeValue } from '../describe-value.js';
 
 /** Process-wide settings; see {@link configureConcurrency}. */
 export interface ConcurrencyConfig {

@@ -17,15 +17,3 @@ export function parseVersionText(text: string): number | undefined {
   const value = Number(text);
   return isVersion(value) ? value : undefined;
 }
-
-/**
- * A short, quoted description of a bad value for error messages (long strings are cut).
- * @example
- * describe('x') // '"x"';  describe(3n) // '3n';  describe({}) // 'object'
- */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  return typeof value;
-}

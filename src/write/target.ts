@@ -1,5 +1,6 @@
 import { ConfigurationError, VersionError, formatKey, type RowKey } from '../errors.js';
-import { describeValue, keyValueProblem, normaliseKeyValue } from './key-value.js';
+import { describeValue } from '../describe-value.js';
+import { keyValueProblem, normaliseKeyValue } from './key-value.js';
 import type { TableMeta } from '../schema/table-meta.js';
 import { isVersion } from '../schema/version-number.js';
 
