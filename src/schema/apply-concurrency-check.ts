@@ -3,10 +3,10 @@ import { adapterForTable } from '../dialect/adapters.js';
 import { callSite } from '../config/call-site.js';
 import type { DialectAdapter } from '../dialect/dialect-adapter.js';
 import { ConfigurationError } from '../errors.js';
-import { forgetTableMeta } from './table-meta.js';
 import { plainUpdateBump } from './version-builders.js';
 import { isVersion } from './version-number.js';
-import { forgetVersionColumn, getVersionColumn, markVersion, type VersionKind } from './version-column.js';
+import { forgetTable } from './table-cache.js';
+import { getVersionColumn, markVersion, type VersionKind } from './version-column.js';
 import type { ColumnKeyOf } from './table-types.js';
 
 const KINDS: readonly VersionKind[] = ['integer', 'timestamp', 'trigger', 'conditional'];
@@ -80,6 +80,5 @@ export function applyConcurrencyCheck<T extends Table>(table: T, key: ColumnKeyO
     (column as { onUpdateFn: unknown }).onUpdateFn = bump;
     (column as unknown as { config: { onUpdateFn: unknown } }).config.onUpdateFn = bump;
   }
-  forgetVersionColumn(table);
-  forgetTableMeta(table);
+  forgetTable(table);
 }
