@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { is, Table } from 'drizzle-orm';
 import { describeValue } from '../describe-value.js';
 import { ConfigurationError } from '../errors.js';
+import { processWide } from './process-wide.js';
 
 /** Tables a scope applies to: every table, or the listed ones. */
 type TableSet = 'all' | ReadonlySet<Table>;
@@ -18,7 +19,8 @@ interface Scope {
   parent: Scope | undefined;
 }
 
-const storage = new AsyncLocalStorage<Scope>();
+/** Shared by the ESM and CommonJS copies of the package, so a scope opened through one covers writes of the other. */
+const storage = processWide('scopes', () => new AsyncLocalStorage<Scope>());
 
 function covers(set: TableSet, table: Table): boolean {
   return set === 'all' || set.has(table);
