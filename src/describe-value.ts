@@ -23,5 +23,5 @@ export function describeValue(value: unknown): string {
   }
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'object') return `an object of class ${(value.constructor as { name?: string } | undefined)?.name ?? 'Object'}`;
-  return String(value);
+  return typeof value === 'symbol' ? value.toString() : typeof value;
 }

@@ -17,7 +17,7 @@ export interface ConcurrencyConfig {
 
 const defaults: ConcurrencyConfig = { enabled: true, versionRequired: true, onConflict: undefined };
 /** The settings in force, shared by the ESM and CommonJS copies of the package (see process-wide.ts). */
-const state = processWide('config', () => ({ current: { ...defaults } as ConcurrencyConfig }));
+const state = processWide('config', () => ({ current: { ...defaults } }));
 
 /**
  * Sets process-wide options; fields left out keep their value. Returns the settings now in force.

@@ -48,7 +48,7 @@ export interface ConflictResponseOptions extends ConflictBodyOptions {
  * return c.json({ conflicts: conflicts.map((e) => conflictBody(e)) })
  */
 export function conflictBody(error: RecordModifiedError, options: ConflictBodyOptions = {}): ConflictBody {
-  const current = (error.current ?? null) as Record<string, unknown> | null;
+  const current = error.current ?? null;
   const versionKey = error.versionKey ?? 'version';
   const stored = current?.[versionKey];
   return {

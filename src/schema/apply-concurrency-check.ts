@@ -75,7 +75,7 @@ export function applyConcurrencyCheck<T extends Table>(table: T, key: ColumnKeyO
   checkVersionColumn(adapter, name, key, column, kind);
   const site = callSite();
   markVersion(column, site === undefined ? { kind } : { kind, site });
-  const bump = plainUpdateBump(kind, adapter, column as unknown as { name: string });
+  const bump = plainUpdateBump(kind, adapter, column);
   if (bump && column.onUpdateFn === undefined) {
     (column as { onUpdateFn: unknown }).onUpdateFn = bump;
     (column as unknown as { config: { onUpdateFn: unknown } }).config.onUpdateFn = bump;

@@ -4,9 +4,9 @@ export type IdentifierMark = '"' | '`';
 /** Quoting of identifiers in rendered DDL text, for one quote character. */
 export interface IdentifierQuoting {
   /** `"name"` with the quote character doubled inside. */
-  quote(name: string): string;
+  readonly quote: (name: string) => string;
   /** `"schema"."name"`, or `"name"` without a schema (the search path / the connection's database). */
-  qualified(schema: string | undefined, name: string): string;
+  readonly qualified: (schema: string | undefined, name: string) => string;
 }
 
 /**
