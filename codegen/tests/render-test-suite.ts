@@ -1,6 +1,6 @@
 import { getTableColumns, getTableName, type Column, type Table } from 'drizzle-orm';
 import type { DialectName } from '../../src/dialect/dialect-adapter.js';
-import { adapterForTable } from '../../src/dialect/adapters.js';
+import { primaryKeyColumns } from '../../src/schema/primary-key.js';
 import { tableSchema } from '../../src/triggers/trigger-spec.js';
 import type { VersionedTable } from '../collect/load-tables.js';
 import { CasingCache } from 'drizzle-orm/casing';
@@ -205,7 +205,7 @@ function makers(table: Table, dialect: DialectName, index: ExportIndex, out: Map
   if (!exported) throw new Error(`a table referenced by a foreign key is not exported from the schema`);
   const name = `make${exported.exportName[0]!.toUpperCase()}${exported.exportName.slice(1)}`;
   const columns = getTableColumns(table) as Record<string, Column>;
-  const pk = new Set(adapterForTable(table).primaryKeyColumns(table).map((c) => c.name));
+  const pk = new Set(primaryKeyColumns(table).map((c) => c.name));
   const lines: string[] = ['  const id = ids.next();'];
   const values: string[] = [];
   const fkValue = new Map<string, string>();
@@ -262,7 +262,7 @@ export function tableLabel(table: Table): string {
 /** Picks the columns to change: one that moves the version, and (conditional) one that must not. */
 function pickColumns(vt: VersionedTable): { moving: [string, Column] | undefined; still: [string, Column] | undefined } {
   const columns = Object.entries(getTableColumns(vt.table) as Record<string, Column>);
-  const pk = new Set(adapterForTable(vt.table).primaryKeyColumns(vt.table).map((c) => c.name));
+  const pk = new Set(primaryKeyColumns(vt.table).map((c) => c.name));
   const fks = new Set(foreignKeys(vt.table, vt.dialect).flatMap((fk) => fk.columns.map((c) => c.name)));
   const unique = uniqueColumns(vt.table, vt.dialect);
   // A column whose change is a valid, different value of its type: not a key, not unique, not
@@ -301,7 +301,7 @@ export function renderTestSuite(
   const make = makers(vt.table, vt.dialect, index, makersOut);
   const t = index.get(vt.table)!.exportName;
   const v = vt.version.key;
-  const pkKeys = adapterForTable(vt.table).primaryKeyColumns(vt.table).map((c) => keyOf(vt.table, c));
+  const pkKeys = primaryKeyColumns(vt.table).map((c) => keyOf(vt.table, c));
   const where = pkKeys.length === 1 ? `eq(${t}.${pkKeys[0]}, values.${pkKeys[0]})` : `and(${pkKeys.map((k) => `eq(${t}.${k}, values.${k})`).join(', ')})`;
   const { moving, still } = pickColumns(vt);
   const changed = (column: Column) => sample(column, false)!.change!;

@@ -1,10 +1,11 @@
+import { describeValue } from '../describe-value.js';
 import { ConcurrencyError, ConfigurationError } from '../errors.js';
 import type { TableMeta } from '../schema/table-meta.js';
 
 /** `items` as an array; a `ConfigurationError` naming the table and the call when it is not one. */
 export function batchArray(meta: TableMeta, call: string, items: unknown, shape: string): readonly unknown[] {
   if (Array.isArray(items)) return items;
-  throw new ConfigurationError(`${call} on "${meta.name}" takes an array of ${shape}, got ${describe(items)}`);
+  throw new ConfigurationError(`${call} on "${meta.name}" takes an array of ${shape}, got ${describeValue(items)}`);
 }
 
 /**
@@ -13,7 +14,7 @@ export function batchArray(meta: TableMeta, call: string, items: unknown, shape:
  */
 export function updateItem(meta: TableMeta, item: unknown, index: number): { target: unknown; changes: unknown } {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-    throw new ConfigurationError(`versionedUpdateMany on "${meta.name}": item ${index} must be { target, changes }, got ${describe(item)}`);
+    throw new ConfigurationError(`versionedUpdateMany on "${meta.name}": item ${index} must be { target, changes }, got ${describeValue(item)}`);
   }
   const { target, changes } = item as { target?: unknown; changes?: unknown };
   if (target === undefined) throw new ConfigurationError(`versionedUpdateMany on "${meta.name}": item ${index} has no target`);
@@ -36,10 +37,4 @@ export function atItem<R>(meta: TableMeta, index: number, read: () => R): R {
     }
     throw error;
   }
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : `an object (${Object.prototype.toString.call(value)})`;
-  return `${typeof value} ${JSON.stringify(value) ?? String(value)}`;
 }

@@ -1,5 +1,6 @@
 import { ConfigurationError, type RecordModifiedError } from '../errors.js';
-import { describeValue } from '../write/key-value.js';
+import { describeValue } from '../describe-value.js';
+import { processWide } from './process-wide.js';
 
 /** Process-wide settings; see {@link configureConcurrency}. */
 export interface ConcurrencyConfig {
@@ -15,7 +16,8 @@ export interface ConcurrencyConfig {
 }
 
 const defaults: ConcurrencyConfig = { enabled: true, versionRequired: true, onConflict: undefined };
-let current: ConcurrencyConfig = { ...defaults };
+/** The settings in force, shared by the ESM and CommonJS copies of the package (see process-wide.ts). */
+const state = processWide('config', () => ({ current: { ...defaults } }));
 
 /**
  * Sets process-wide options; fields left out keep their value. Returns the settings now in force.
@@ -27,13 +29,13 @@ let current: ConcurrencyConfig = { ...defaults };
  */
 export function configureConcurrency(options: Partial<ConcurrencyConfig>): Readonly<ConcurrencyConfig> {
   checkOptions(options);
-  const next = { ...current };
+  const next = { ...state.current };
   // `enabled: undefined` keeps the setting (left out); `onConflict: undefined` removes the observer.
   if (options.enabled !== undefined) next.enabled = options.enabled;
   if (options.versionRequired !== undefined) next.versionRequired = options.versionRequired;
   if (Object.hasOwn(options, 'onConflict')) next.onConflict = options.onConflict;
-  current = next;
-  return current;
+  state.current = next;
+  return next;
 }
 
 const CHECKS: Record<keyof ConcurrencyConfig, [test: (value: unknown) => boolean, wanted: string]> = {
@@ -61,10 +63,10 @@ function checkOptions(options: unknown): void {
 
 /** The settings now in force. */
 export function concurrencyConfig(): Readonly<ConcurrencyConfig> {
-  return current;
+  return state.current;
 }
 
 /** Restores the defaults (tests). */
 export function resetConcurrencyConfig(): void {
-  current = { ...defaults };
+  state.current = { ...defaults };
 }

@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { is, Table } from 'drizzle-orm';
+import { describeValue } from '../describe-value.js';
 import { ConfigurationError } from '../errors.js';
+import { processWide } from './process-wide.js';
 
 /** Tables a scope applies to: every table, or the listed ones. */
 type TableSet = 'all' | ReadonlySet<Table>;
@@ -17,7 +19,8 @@ interface Scope {
   parent: Scope | undefined;
 }
 
-const storage = new AsyncLocalStorage<Scope>();
+/** Shared by the ESM and CommonJS copies of the package, so a scope opened through one covers writes of the other. */
+const storage = processWide('scopes', () => new AsyncLocalStorage<Scope>());
 
 function covers(set: TableSet, table: Table): boolean {
   return set === 'all' || set.has(table);
@@ -31,19 +34,12 @@ function active(field: Scope['field'], table: Table): boolean {
   return false;
 }
 
-function describeArg(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (typeof value !== 'object' && typeof value !== 'function') return `${typeof value} ${String(value)}`;
-  return typeof value === 'function' ? 'a function' : `an object of class ${value.constructor?.name ?? 'Object'}`;
-}
-
 function tableSet(name: string, tables: unknown): TableSet {
   const list = Array.isArray(tables) ? (tables as unknown[]) : [tables];
   list.forEach((table, i) => {
     if (!is(table, Table)) {
       const where = Array.isArray(tables) ? `tables[${i}]` : 'the first argument';
-      throw new ConfigurationError(`${name}(tables, fn): ${where} must be a Drizzle table, got ${describeArg(table)}`);
+      throw new ConfigurationError(`${name}(tables, fn): ${where} must be a Drizzle table, got ${describeValue(table)}`);
     }
   });
   return new Set(list as Table[]);
@@ -54,7 +50,7 @@ function runScoped<R>(name: string, field: Scope['field'], args: unknown[]): R {
     throw new ConfigurationError(`${name} takes (fn) or (tables, fn), got ${args.length} arguments`);
   }
   const fn = args[args.length - 1];
-  if (typeof fn !== 'function') throw new ConfigurationError(`${name}: fn must be a function, got ${describeArg(fn)}`);
+  if (typeof fn !== 'function') throw new ConfigurationError(`${name}: fn must be a function, got ${describeValue(fn)}`);
   const tables = args.length === 1 ? 'all' : tableSet(name, args[0]);
   const scope: Scope = { field, tables, open: true, parent: storage.getStore() };
   const close = () => void (scope.open = false);

@@ -1,5 +1,6 @@
 import { getTableName, type Table } from 'drizzle-orm';
 import type { DialectAdapter } from './dialect-adapter.js';
+import { describeValue } from '../describe-value.js';
 import { ConfigurationError } from '../errors.js';
 import { mysqlAdapter } from '../mysql/mysql-adapter.js';
 import { pgAdapter } from '../pg/pg-adapter.js';
@@ -10,7 +11,7 @@ const adapters: readonly DialectAdapter[] = [pgAdapter, mysqlAdapter, sqliteAdap
 /** The adapter of the dialect `table` was declared with; `ConfigurationError` for a non-table. */
 export function adapterForTable(table: Table): DialectAdapter {
   const adapter = adapters.find((a) => a.ownsTable(table));
-  if (!adapter) throw new ConfigurationError(`${describe(table)} is not a pgTable, mysqlTable or sqliteTable`);
+  if (!adapter) throw new ConfigurationError(`${describeValue(table)} is not a pgTable, mysqlTable or sqliteTable`);
   return adapter;
 }
 
@@ -42,12 +43,6 @@ export function checkDatabase(db: unknown, table: Table, adapter: DialectAdapter
   throw new ConfigurationError(
     other
       ? `"${getTableName(table)}" is a ${adapter.dialect} table but the database object is ${other.dialect}`
-      : `${describe(db)} is not a Drizzle database or transaction (PostgreSQL, MySQL or SQLite) for "${getTableName(table)}"`,
+      : `${describeValue(db)} is not a Drizzle database or transaction (PostgreSQL, MySQL or SQLite) for "${getTableName(table)}"`,
   );
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value !== 'object') return `${typeof value} ${JSON.stringify(value)}`;
-  return `an object of class ${value.constructor?.name ?? 'Object'}`;
 }

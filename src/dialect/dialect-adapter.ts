@@ -68,8 +68,8 @@ export interface DialectAdapter {
    * (`real`, `double`, `numeric`, …). Bounds beyond `Number.MAX_SAFE_INTEGER` are capped there.
    */
   integerRange(column: Column): IntegerRange | undefined;
-  /** Primary-key columns in declaration order (inline `.primaryKey()` or `primaryKey({ columns })`). */
-  primaryKeyColumns(table: Table): Column[];
+  /** The dialect's `getTableConfig(table)`: its columns and `primaryKey({ columns })` constraints (see `primaryKeyColumns`). */
+  tableConfig(table: Table): TableKeyConfig;
   /**
    * The stored value of `column` differs from `value`, two NULLs being equal, compared byte
    * for byte (a case-only change under a case-insensitive collation is a change).
@@ -125,6 +125,12 @@ export interface DialectAdapter {
    * database (a plain select).
    */
   selectForUpdate(db: any, table: Table, fields: Record<string, unknown>): any;
+}
+
+/** What `getTableConfig` reports that the dialect-neutral code reads: columns and composite primary keys. */
+export interface TableKeyConfig {
+  readonly columns: readonly Column[];
+  readonly primaryKeys: readonly { readonly columns: readonly Column[] }[];
 }
 
 /** The smallest and largest value of an integer column, as JS numbers. */

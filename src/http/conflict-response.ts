@@ -1,7 +1,7 @@
 import type { RecordModifiedError, RowKey } from '../errors.js';
 import { diffRecords, opaqueText, type FieldDiff } from './diff-records.js';
 import { versionETag } from './etag.js';
-import { isVersion } from './version-text.js';
+import { isVersion } from '../schema/version-number.js';
 
 /** The JSON body of {@link conflictResponse}. */
 export interface ConflictBody {
@@ -48,7 +48,7 @@ export interface ConflictResponseOptions extends ConflictBodyOptions {
  * return c.json({ conflicts: conflicts.map((e) => conflictBody(e)) })
  */
 export function conflictBody(error: RecordModifiedError, options: ConflictBodyOptions = {}): ConflictBody {
-  const current = (error.current ?? null) as Record<string, unknown> | null;
+  const current = error.current ?? null;
   const versionKey = error.versionKey ?? 'version';
   const stored = current?.[versionKey];
   return {

@@ -41,7 +41,7 @@ export interface DiffOptions {
  */
 export function diffRecords(mine: object, current: object | null | undefined, options?: Table | DiffOptions): FieldDiff[] {
   if (current === null || current === undefined) return [];
-  const opts: DiffOptions = isTable(options) ? { table: options } : ((options as DiffOptions | undefined) ?? {});
+  const opts: DiffOptions = isTable(options) ? { table: options } : (options ?? {});
   const versionKey = opts.versionKey ?? (opts.table ? getVersionColumn(opts.table)?.key : undefined) ?? 'version';
   const skip = new Set([versionKey, ...(opts.ignore ?? [])]);
   const stored = current as Record<string, unknown>;

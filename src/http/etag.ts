@@ -5,7 +5,9 @@
  */
 import { VersionError } from '../errors.js';
 import { PreconditionRequiredError } from './precondition-required-error.js';
-import { describe, isVersion, parseVersionText } from './version-text.js';
+import { isVersion } from '../schema/version-number.js';
+import { describeValue } from '../describe-value.js';
+import { parseVersionText } from './version-text.js';
 
 /** What {@link parseIfMatch} accepts: a header value as `Headers.get()` or Node's `req.headers` give it. */
 export type IfMatchHeader = string | readonly string[] | null | undefined;
@@ -17,7 +19,7 @@ export type IfMatchHeader = string | readonly string[] | null | undefined;
  * c.header('ETag', versionETag(row.version))   // ETag: "3"
  */
 export function versionETag(version: number): string {
-  if (!isVersion(version)) throw new VersionError(`an ETag needs a positive integer version, got ${describe(version)}`, version);
+  if (!isVersion(version)) throw new VersionError(`an ETag needs a positive integer version, got ${describeValue(version)}`, version);
   return `"${version}"`;
 }
 
@@ -39,7 +41,7 @@ export function versionETag(version: number): string {
 export function parseIfMatch(header: IfMatchHeader): number | '*' | undefined {
   if (header === null || header === undefined) return undefined;
   const text = typeof header === 'string' ? header : Array.isArray(header) ? header.join(', ') : undefined;
-  if (text === undefined) throw new VersionError(`If-Match must be a string, got ${describe(header)}`, header);
+  if (text === undefined) throw new VersionError(`If-Match must be a string, got ${describeValue(header)}`, header);
   const trimmed = trimWhitespace(text);
   if (trimmed === '') return undefined;
   if (trimmed === '*') return '*';
@@ -47,7 +49,7 @@ export function parseIfMatch(header: IfMatchHeader): number | '*' | undefined {
   const strong = tags.filter((t) => !t.weak);
   if (strong.length === 0) {
     throw new VersionError(
-      `If-Match ${describe(text)} holds weak entity tags only, which never match under strong comparison: send the strong ETag you read`,
+      `If-Match ${describeValue(text)} holds weak entity tags only, which never match under strong comparison: send the strong ETag you read`,
       text,
     );
   }
@@ -61,7 +63,7 @@ export function parseIfMatch(header: IfMatchHeader): number | '*' | undefined {
   }
   if (versions.size > 1) {
     throw new VersionError(
-      `If-Match ${describe(text)} names ${versions.size} different versions: an optimistic write checks exactly one, send the ETag you read`,
+      `If-Match ${describeValue(text)} names ${versions.size} different versions: an optimistic write checks exactly one, send the ETag you read`,
       text,
     );
   }
@@ -107,7 +109,7 @@ function scanTags(list: string, original: string): Tag[] {
   const tags: Tag[] = [];
   let i = 0;
   const malformed = (why: string) =>
-    new VersionError(`If-Match ${describe(original)} is malformed at character ${i + 1}: ${why}`, original);
+    new VersionError(`If-Match ${describeValue(original)} is malformed at character ${i + 1}: ${why}`, original);
   while (i < list.length) {
     while (i < list.length && (list[i] === ',' || list[i] === ' ' || list[i] === '\t')) i++;
     if (i >= list.length) break;
@@ -131,6 +133,6 @@ function scanTags(list: string, original: string): Tag[] {
     while (i < list.length && (list[i] === ' ' || list[i] === '\t')) i++;
     if (i < list.length && list[i] !== ',') throw malformed('expected "," between entity tags');
   }
-  if (tags.length === 0) throw new VersionError(`If-Match ${describe(original)} holds no entity tag`, original);
+  if (tags.length === 0) throw new VersionError(`If-Match ${describeValue(original)} holds no entity tag`, original);
   return tags;
 }

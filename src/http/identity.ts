@@ -5,7 +5,9 @@ import { keyValueProblem } from '../write/key-value.js';
 import { readKey } from '../write/target.js';
 import type { TargetOf } from '../write/versioned-update.js';
 import { decodeKeyValue, encodeKeyValue, expectedText } from './key-codec.js';
-import { describe, isVersion, parseVersionText } from './version-text.js';
+import { isVersion } from '../schema/version-number.js';
+import { describeValue } from '../describe-value.js';
+import { parseVersionText } from './version-text.js';
 
 /**
  * The identity of a row as read: `"<pk>,<version>"` (django-concurrency's `identity` template
@@ -29,7 +31,7 @@ export function identity<T extends Table>(table: T, row: TargetOf<T>): string {
   const version = (row as Record<string, unknown>)[meta.version.key];
   if (!isVersion(version)) {
     throw new VersionError(
-      `identity of "${meta.name}": version "${meta.version.key}" must be a positive integer, got ${describe(version)}`,
+      `identity of "${meta.name}": version "${meta.version.key}" must be a positive integer, got ${describeValue(version)}`,
       version,
     );
   }
@@ -63,7 +65,7 @@ export function identity<T extends Table>(table: T, row: TargetOf<T>): string {
  */
 export function parseIdentity<T extends Table>(table: T, text: unknown): TargetOf<T> {
   const meta = tableMeta(table);
-  if (typeof text !== 'string') throw bad(meta, text, `must be a string, got ${describe(text)}`);
+  if (typeof text !== 'string') throw bad(meta, text, `must be a string, got ${describeValue(text)}`);
   const parts = text.split(',');
   const expected = meta.primaryKey.length + 1;
   if (parts.length !== expected) {
@@ -76,24 +78,24 @@ export function parseIdentity<T extends Table>(table: T, text: unknown): TargetO
     try {
       decoded = decodeURIComponent(part);
     } catch {
-      throw bad(meta, text, `key "${field}" is not valid percent-encoding: ${describe(part)}`);
+      throw bad(meta, text, `key "${field}" is not valid percent-encoding: ${describeValue(part)}`);
     }
     if (encodeURIComponent(decoded) !== part) {
-      throw bad(meta, text, `key "${field}" is not percent-encoded as identity() writes it: ${describe(part)}`);
+      throw bad(meta, text, `key "${field}" is not percent-encoded as identity() writes it: ${describeValue(part)}`);
     }
     if (decoded.includes('\u0000')) throw bad(meta, text, `key "${field}" holds a NUL character, which identities never carry`);
     const value = decodeKeyValue(meta.name, field, column, decoded);
     if (value === undefined) {
-      throw bad(meta, text, `key "${field}" must be ${expectedText(meta.name, field, column)}, got ${describe(decoded)}`);
+      throw bad(meta, text, `key "${field}" must be ${expectedText(meta.name, field, column)}, got ${describeValue(decoded)}`);
     }
     const problem = keyValueProblem(meta.adapter, column, value);
-    if (problem !== undefined) throw bad(meta, text, `key "${field}" ${problem}, got ${describe(decoded)}`);
+    if (problem !== undefined) throw bad(meta, text, `key "${field}" ${problem}, got ${describeValue(decoded)}`);
     target[field] = value;
   });
   const versionText = parts[expected - 1]!;
   const version = parseVersionText(versionText);
   if (version === undefined) {
-    throw bad(meta, text, `version must be a positive integer in plain decimal, got ${describe(versionText)}`);
+    throw bad(meta, text, `version must be a positive integer in plain decimal, got ${describeValue(versionText)}`);
   }
   target[meta.version.key] = version;
   return target as TargetOf<T>;
@@ -104,6 +106,6 @@ function shape(meta: TableMeta): string {
 }
 
 function bad(meta: TableMeta, text: unknown, reason: string): VersionError {
-  const shown = typeof text === 'string' ? ` ${describe(text)}` : '';
+  const shown = typeof text === 'string' ? ` ${describeValue(text)}` : '';
   return new VersionError(`identity${shown} for "${meta.name}": ${reason}`, text);
 }

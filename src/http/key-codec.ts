@@ -15,7 +15,7 @@
  */
 import type { Column } from 'drizzle-orm';
 import { ConfigurationError } from '../errors.js';
-import { describe } from './version-text.js';
+import { describeValue } from '../describe-value.js';
 
 type Kind = 'integer' | 'number' | 'bigint' | 'string' | 'boolean' | 'date';
 
@@ -55,7 +55,7 @@ export function encodeKeyValue(table: string, field: string, column: Column, val
     (kind === 'date' && value instanceof Date && !Number.isNaN(value.getTime()));
   if (!fits) {
     throw new ConfigurationError(
-      `identity of "${table}": primary key "${field}" must hold a ${kind === 'integer' ? 'safe integer' : kind} as the column reads it, got ${describe(value)}`,
+      `identity of "${table}": primary key "${field}" must hold a ${kind === 'integer' ? 'safe integer' : kind} as the column reads it, got ${describeValue(value)}`,
     );
   }
   return kind === 'date' ? (value as Date).toISOString() : String(value);

@@ -1,6 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ConfigurationError, VersionError } from '../errors.js';
-import { describe, isVersion, parseVersionText } from './version-text.js';
+import { isVersion } from '../schema/version-number.js';
+import { describeValue } from '../describe-value.js';
+import { parseVersionText } from './version-text.js';
 
 /** Signs versions for hidden form fields and reads them back. */
 export interface VersionSigner {
@@ -62,7 +64,7 @@ export function createVersionSigner(secret: string | Uint8Array, options: Versio
   return {
     sign(version: number): string {
       if (!isVersion(version)) {
-        throw new VersionError(`only a positive integer version can be signed, got ${describe(version)}`, version);
+        throw new VersionError(`only a positive integer version can be signed, got ${describeValue(version)}`, version);
       }
       const text = String(version);
       return `${text}.${mac(text)}`;
@@ -72,7 +74,7 @@ export function createVersionSigner(secret: string | Uint8Array, options: Versio
       const version = match ? parseVersionText(match[1]!) : undefined;
       if (!match || version === undefined) {
         throw new VersionError(
-          `signed version is malformed (expected "<version>.<signature>" as sign() writes it), got ${describe(token)}`,
+          `signed version is malformed (expected "<version>.<signature>" as sign() writes it), got ${describeValue(token)}`,
           token,
         );
       }

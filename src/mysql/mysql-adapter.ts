@@ -47,11 +47,7 @@ export const mysqlAdapter: DialectAdapter = {
   // Comparing with a value the column cannot hold simply matches nothing here.
   maxVersion: (column: Column) => mysqlIntegerRange(column)?.max ?? Number.MAX_SAFE_INTEGER,
   integerRange: mysqlIntegerRange,
-  primaryKeyColumns(table) {
-    const config = getTableConfig(table as MySqlTable);
-    const composite = config.primaryKeys[0];
-    return composite ? composite.columns : config.columns.filter((c) => c.primary);
-  },
+  tableConfig: (table) => getTableConfig(table as MySqlTable),
   // Strings compare as bytes: the default collations are case-insensitive ('a' <=> 'A').
   isDistinct: (column: Column, value: SQL) =>
     column.dataType === 'string' ? sql`not (binary ${column} <=> binary ${value})` : sql`not (${column} <=> ${value})`,

@@ -1,14 +1,7 @@
+import { identifierQuoting } from '../triggers/identifiers.js';
 import type { TriggerDdl, TriggerSpec } from '../triggers/trigger-spec.js';
 
-/** `` `name` `` with `` ` `` doubled. */
-function quote(name: string): string {
-  return `\`${name.replaceAll('`', '``')}\``;
-}
-
-/** `` `database`.`name` ``, or `` `name` `` (the connection's database) without a schema. */
-function qualified(schema: string | undefined, name: string): string {
-  return schema === undefined ? quote(name) : `${quote(schema)}.${quote(name)}`;
-}
+const { quote, qualified } = identifierQuoting('`');
 
 /**
  * The version is unchanged and, with `checkColumns`, one of them changed: NULL-safe `<=>` on the

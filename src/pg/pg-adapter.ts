@@ -64,11 +64,7 @@ export const pgAdapter: DialectAdapter = {
   isTransientError: (error: any) => error.code === '40001' || error.code === '40P01',
   maxVersion: (column: Column) => PG_INTEGERS[column.getSQLType()]?.max ?? Number.MAX_SAFE_INTEGER,
   integerRange: (column: Column) => (column.dataType === 'number' ? PG_INTEGERS[column.getSQLType()] : undefined),
-  primaryKeyColumns(table) {
-    const config = getTableConfig(table as PgTable);
-    const composite = config.primaryKeys[0];
-    return composite ? composite.columns : config.columns.filter((c) => c.primary);
-  },
+  tableConfig: (table) => getTableConfig(table as PgTable),
   // `json` has no equality operator: compare as jsonb (by value, not by spelling).
   isDistinct: (column: Column, value: SQL) =>
     column.getSQLType() === 'json'

@@ -1,14 +1,7 @@
+import { identifierQuoting } from '../triggers/identifiers.js';
 import type { TriggerDdl, TriggerSpec } from '../triggers/trigger-spec.js';
 
-/** `"name"` with `"` doubled. */
-function quote(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** `"schema"."name"`, or `"name"` (the search path) without a schema. */
-function qualified(schema: string | undefined, name: string): string {
-  return schema === undefined ? quote(name) : `${quote(schema)}.${quote(name)}`;
-}
+const { quote, qualified } = identifierQuoting('"');
 
 /** `$concurrency$body$concurrency$`, with a tag that does not occur in `body` (identifiers may hold `$`). */
 function dollarQuote(body: string): string {

@@ -3,9 +3,10 @@ import { adapterForTable } from '../dialect/adapters.js';
 import { callSite } from '../config/call-site.js';
 import type { DialectAdapter } from '../dialect/dialect-adapter.js';
 import { ConfigurationError } from '../errors.js';
-import { forgetTableMeta } from './table-meta.js';
 import { plainUpdateBump } from './version-builders.js';
-import { forgetVersionColumn, getVersionColumn, markVersion, type VersionKind } from './version-column.js';
+import { isVersion } from './version-number.js';
+import { forgetTable } from './table-cache.js';
+import { getVersionColumn, markVersion, type VersionKind } from './version-column.js';
 import type { ColumnKeyOf } from './table-types.js';
 
 const KINDS: readonly VersionKind[] = ['integer', 'timestamp', 'trigger', 'conditional'];
@@ -37,7 +38,7 @@ function checkVersionColumn(adapter: DialectAdapter, name: string, key: string, 
     throw new ConfigurationError(`${where}: "${name}"."${key}" is nullable: a version column must be NOT NULL (.notNull().default(1))`);
   }
   const value = column.default;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+  if (!isVersion(value)) {
     throw new ConfigurationError(
       `${where}: "${name}"."${key}" has ${column.hasDefault ? `the default ${typeof value === 'number' ? value : 'of an SQL expression'}` : 'no default'}: a version column needs a positive integer default (.default(1)), or rows inserted without a version could never be written`,
     );
@@ -74,11 +75,10 @@ export function applyConcurrencyCheck<T extends Table>(table: T, key: ColumnKeyO
   checkVersionColumn(adapter, name, key, column, kind);
   const site = callSite();
   markVersion(column, site === undefined ? { kind } : { kind, site });
-  const bump = plainUpdateBump(kind, adapter, column as unknown as { name: string });
+  const bump = plainUpdateBump(kind, adapter, column);
   if (bump && column.onUpdateFn === undefined) {
     (column as { onUpdateFn: unknown }).onUpdateFn = bump;
     (column as unknown as { config: { onUpdateFn: unknown } }).config.onUpdateFn = bump;
   }
-  forgetVersionColumn(table);
-  forgetTableMeta(table);
+  forgetTable(table);
 }

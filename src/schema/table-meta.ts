@@ -2,6 +2,8 @@ import { getTableColumns, getTableName, type Column, type Table } from 'drizzle-
 import { adapterForTable } from '../dialect/adapters.js';
 import type { DialectAdapter } from '../dialect/dialect-adapter.js';
 import { ConfigurationError } from '../errors.js';
+import { primaryKeyColumns } from './primary-key.js';
+import { cachedForTable } from './table-cache.js';
 import { getVersionColumn, type VersionColumnInfo } from './version-column.js';
 
 /** Everything the write path needs about one table, computed once. */
@@ -22,21 +24,9 @@ export interface TableMeta {
   readonly onUpdateKeys: readonly string[];
 }
 
-const metas = new WeakMap<Table, TableMeta>();
-
 /** Metadata of a versioned table; `ConfigurationError` when it has no version column or primary key. */
 export function tableMeta(table: Table): TableMeta {
-  let meta = metas.get(table);
-  if (!meta) {
-    meta = computeMeta(table);
-    metas.set(table, meta);
-  }
-  return meta;
-}
-
-/** Forgets the metadata of `table` (after `applyConcurrencyCheck` changed it). */
-export function forgetTableMeta(table: Table): void {
-  metas.delete(table);
+  return cachedForTable(table, 'meta', () => computeMeta(table));
 }
 
 function computeMeta(table: Table): TableMeta {
@@ -51,7 +41,7 @@ function computeMeta(table: Table): TableMeta {
   const columns = getTableColumns(table) as Record<string, Column>;
   // Composite keys are built from the extra-config columns: match them by SQL name.
   const keyOf = new Map(Object.entries(columns).map(([key, column]) => [column.name, key]));
-  const primaryKey = adapter.primaryKeyColumns(table).map((built) => {
+  const primaryKey = primaryKeyColumns(table).map((built) => {
     const key = keyOf.get(built.name) ?? built.name;
     return { key, column: columns[key] ?? built };
   });

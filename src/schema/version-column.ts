@@ -1,5 +1,6 @@
 import { Column, getTableColumns, getTableName, is, type Table } from 'drizzle-orm';
 import { ConfigurationError } from '../errors.js';
+import { cachedForTable } from './table-cache.js';
 import type { ColumnKeyOf, VersionKeyOf } from './table-types.js';
 
 /** How a version column moves; see the README's table of builders. */
@@ -61,13 +62,6 @@ export function isVersionColumn(column: unknown): boolean {
   return is(column, Column) && markerOf(column) !== undefined;
 }
 
-const infoCache = new WeakMap<Table, VersionColumnInfo | null>();
-
-/** Forgets what was computed about `table` (after `applyConcurrencyCheck`). */
-export function forgetVersionColumn(table: Table): void {
-  infoCache.delete(table);
-}
-
 /**
  * The version column of a table, or `undefined` when it has none.
  * Throws `ConfigurationError` for two version columns, unknown `checkFields` /
@@ -76,11 +70,8 @@ export function forgetVersionColumn(table: Table): void {
  * getVersionColumn(accounts) // { key: 'version', column, kind: 'integer' }
  */
 export function getVersionColumn<T extends Table>(table: T): VersionColumnInfo<VersionInfoKey<T>> | undefined {
-  const cached = infoCache.get(table);
-  if (cached !== undefined) return (cached ?? undefined) as VersionColumnInfo<VersionInfoKey<T>> | undefined;
-  const info = computeInfo(table);
-  infoCache.set(table, info ?? null);
-  return info as VersionColumnInfo<VersionInfoKey<T>> | undefined;
+  const info = cachedForTable(table, 'version', () => computeInfo(table) ?? null);
+  return (info ?? undefined) as VersionColumnInfo<VersionInfoKey<T>> | undefined;
 }
 
 /** The version key `getVersionColumn` reports: the builder's key, else (`applyConcurrencyCheck`) any column key. */

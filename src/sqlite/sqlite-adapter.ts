@@ -31,11 +31,7 @@ export const sqliteAdapter: DialectAdapter = {
   // `integer` is 64-bit; an `integer({ mode: 'timestamp' | 'boolean' })` reads as a date or boolean.
   integerRange: (column: Column) =>
     column.dataType === 'number' && column.getSQLType() === 'integer' ? integerBits(64) : undefined,
-  primaryKeyColumns(table) {
-    const config = getTableConfig(table as SQLiteTable);
-    const composite = config.primaryKeys[0];
-    return composite ? composite.columns : config.columns.filter((c) => c.primary);
-  },
+  tableConfig: (table) => getTableConfig(table as SQLiteTable),
   // A column declared `collate nocase` would otherwise call a case-only change no change.
   isDistinct: (column: Column, value: SQL) => sql`${column} is not ${value} collate binary`,
   greatest: (a: SQL, b: SQL) => sql`max(${a}, ${b})`,

@@ -1,15 +1,8 @@
 import { ConfigurationError } from '../errors.js';
+import { identifierQuoting } from '../triggers/identifiers.js';
 import type { TriggerDdl, TriggerSpec } from '../triggers/trigger-spec.js';
 
-/** `"name"` with `"` doubled. */
-function quote(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** `"schema"."name"` (an attached database), or `"name"` without a schema. */
-function qualified(schema: string | undefined, name: string): string {
-  return schema === undefined ? quote(name) : `${quote(schema)}.${quote(name)}`;
-}
+const { quote, qualified } = identifierQuoting('"');
 
 /** The version is unchanged and, with `checkColumns`, one of them changed (NULL-safe `is not`, byte for byte). */
 function whenCondition(spec: TriggerSpec): string {

@@ -16,7 +16,7 @@ export function isTransientError(error: unknown): boolean {
   const seen = new Set<unknown>();
   for (let e = error; e !== null && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
     seen.add(e);
-    if (allAdapters.some((adapter) => adapter.isTransientError(e as object))) return true;
+    if (allAdapters.some((adapter) => adapter.isTransientError(e))) return true;
   }
   return false;
 }

@@ -4,6 +4,7 @@ import { CasingCache } from 'drizzle-orm/casing';
 import { adapterForTable } from '../dialect/adapters.js';
 import type { DialectName } from '../dialect/dialect-adapter.js';
 import { ConfigurationError } from '../errors.js';
+import { primaryKeyColumns } from '../schema/primary-key.js';
 import { getVersionColumn } from '../schema/version-column.js';
 
 /**
@@ -125,7 +126,7 @@ export function triggerSpecFor(table: Table, options: { casing?: 'snake_case' | 
     schema,
     table: name,
     column: sqlName(version.column),
-    keyColumns: adapter.primaryKeyColumns(table).map((c) => sqlName(c)),
+    keyColumns: primaryKeyColumns(table).map((c) => sqlName(c)),
     checkColumns: checked?.map((c) => sqlName(c)),
     ...(json.length > 0 ? { jsonColumns: json } : {}),
     name: triggerName(adapter.dialect, name, sqlName(version.column), version.triggerName),

@@ -59,28 +59,3 @@ export function keyValueProblem(adapter: DialectAdapter, column: Column, value: 
 export function normaliseKeyValue(value: unknown): unknown {
   return Object.is(value, -0) ? 0 : value;
 }
-
-/**
- * A short description of a value for error messages: strings quoted (long ones cut), dates as
- * ISO text, arrays as JSON, other objects by class.
- * @example
- * describeValue([1]) // '[1] (an array)';  describeValue(new Date(0)) // 'Date 1970-01-01T00:00:00.000Z'
- */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
-  if (typeof value === 'boolean' || value === null || value === undefined) return String(value);
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : `Date ${value.toISOString()}`;
-  if (Array.isArray(value)) {
-    let text: string;
-    try {
-      text = JSON.stringify(value);
-    } catch {
-      text = `[${value.length} items]`;
-    }
-    return `${text.length > 60 ? `${text.slice(0, 60)}…` : text} (an array)`;
-  }
-  if (typeof value === 'object') return `an object of class ${value.constructor?.name ?? 'Object'}`;
-  return typeof value;
-}

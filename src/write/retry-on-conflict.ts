@@ -1,3 +1,4 @@
+import { describeValue } from '../describe-value.js';
 import { ConfigurationError, RecordDeletedError, RecordModifiedError } from '../errors.js';
 import { isTransientError } from '../transaction/transient-error.js';
 
@@ -58,19 +59,15 @@ function checkOptions(options: RetryOptions): { attempts: number; retryTransient
   }
   const { attempts = 3, backoffMs, retryTransient = false } = options;
   if (typeof attempts !== 'number' || !Number.isSafeInteger(attempts) || attempts < 1) {
-    throw new ConfigurationError(`retryOnConflict attempts must be a positive integer, got ${describe(attempts)}`);
+    throw new ConfigurationError(`retryOnConflict attempts must be a positive integer, got ${describeValue(attempts)}`);
   }
   if (backoffMs !== undefined && typeof backoffMs !== 'function' && !(typeof backoffMs === 'number' && Number.isFinite(backoffMs) && backoffMs >= 0)) {
-    throw new ConfigurationError(`retryOnConflict backoffMs must be a non-negative number of milliseconds or a function, got ${describe(backoffMs)}`);
+    throw new ConfigurationError(`retryOnConflict backoffMs must be a non-negative number of milliseconds or a function, got ${describeValue(backoffMs)}`);
   }
   if (typeof retryTransient !== 'boolean') {
-    throw new ConfigurationError(`retryOnConflict retryTransient must be a boolean, got ${describe(retryTransient)}`);
+    throw new ConfigurationError(`retryOnConflict retryTransient must be a boolean, got ${describeValue(retryTransient)}`);
   }
   return { attempts, retryTransient };
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' || typeof value === 'function' ? typeof value : String(value);
 }
 
 function backoff(option: RetryOptions['backoffMs'], attempt: number): number {

@@ -1,6 +1,8 @@
 import { ConfigurationError, VersionError, formatKey, type RowKey } from '../errors.js';
-import { describeValue, keyValueProblem, normaliseKeyValue } from './key-value.js';
+import { describeValue } from '../describe-value.js';
+import { keyValueProblem, normaliseKeyValue } from './key-value.js';
 import type { TableMeta } from '../schema/table-meta.js';
+import { isVersion } from '../schema/version-number.js';
 
 /**
  * The primary-key values of `target`. `ConfigurationError` naming table, field and value when
@@ -32,7 +34,7 @@ export function readKey(meta: TableMeta, target: unknown): RowKey {
 export function readVersion(meta: TableMeta, target: object, key: RowKey): number | undefined {
   const value = (target as Record<string, unknown>)[meta.version.key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value;
+  if (isVersion(value)) return value;
   throw new VersionError(
     `version of "${meta.name}" (${formatKey(key)}) must be a positive integer, got ${describeValue(value)}`,
     value,

@@ -2,7 +2,7 @@ import type { Column, Table } from 'drizzle-orm';
 import { adapterForTable, checkDatabase } from '../dialect/adapters.js';
 import { concurrencyConfig } from '../config/config.js';
 import { ConfigurationError, VersionError, formatKey, type RowKey } from '../errors.js';
-import { describeValue } from './key-value.js';
+import { describeValue } from '../describe-value.js';
 import { checksDisabledFor, incrementsDisabledFor } from '../config/scope.js';
 import { tableMeta, type TableMeta } from '../schema/table-meta.js';
 import { readKey, readVersion, requireVersion } from './target.js';

@@ -221,10 +221,10 @@ await databaseSuites('batch writes', (test, { db, t, d }) => {
     const logged = d.logged(log);
     const ok = { target: rows[0], changes: { balance: 1 } };
     const bad: [unknown, RegExp][] = [
-      ['nope', /versionedUpdateMany on "dc_accounts" takes an array of \{ target, changes \}, got string "nope"/],
+      ['nope', /versionedUpdateMany on "dc_accounts" takes an array of \{ target, changes \}, got "nope"/],
       [{ target: rows[0], changes: {} }, /takes an array .* got an object/],
       [[ok, null], /"dc_accounts": item 1 must be \{ target, changes \}, got null/],
-      [[ok, 3], /item 1 must be \{ target, changes \}, got number 3/],
+      [[ok, 3], /item 1 must be \{ target, changes \}, got 3/],
       [[ok, { changes: {} }], /"dc_accounts": item 1 has no target/],
       [[{ target: rows[0] }], /"dc_accounts": item 0 has no changes/],
       [[ok, { target: { owner: 'x' }, changes: {} }], /batch item 1 of "dc_accounts": .*primary key "id"/],

@@ -197,12 +197,12 @@ await databaseSuites('scopes', (test, { db, t }) => {
     let ran = false;
     const fn = () => void (ran = true);
     const call = (f: any, ...args: any[]) => () => f(...args);
-    throwsError(call(disableConcurrency, 'accounts', fn), ConfigurationError, /disableConcurrency\(tables, fn\): the first argument must be a Drizzle table, got the string "accounts"/);
+    throwsError(call(disableConcurrency, 'accounts', fn), ConfigurationError, /disableConcurrency\(tables, fn\): the first argument must be a Drizzle table, got "accounts"/);
     throwsError(call(disableConcurrency, undefined, fn), ConfigurationError, /got undefined/);
     throwsError(call(disableConcurrency, [t.accounts, null], fn), ConfigurationError, /tables\[1\] must be a Drizzle table, got null/);
     throwsError(call(disableConcurrency), ConfigurationError, /takes \(fn\) or \(tables, fn\), got 0 arguments/);
     throwsError(call(disableConcurrency, t.accounts), ConfigurationError, /fn must be a function, got an object of class/);
-    throwsError(call(disableIncrement, 'name', fn), ConfigurationError, /disableIncrement\(tables, fn\): the first argument must be a Drizzle table, got the string "name"/);
+    throwsError(call(disableIncrement, 'name', fn), ConfigurationError, /disableIncrement\(tables, fn\): the first argument must be a Drizzle table, got "name"/);
     throwsError(call(disableIncrement, undefined, fn), ConfigurationError, /got undefined/);
     throwsError(call(disableIncrement, fn, fn), ConfigurationError, /got a function/);
     assert.is(ran, false);

@@ -17,7 +17,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import postgres from 'postgres';
-import { RecordModifiedError, retryOnConflict, versionedUpdate, versionedUpdateMany } from '../../../src/index.js';
+import { RecordModifiedError, isTransientError, retryOnConflict, versionedUpdate, versionedUpdateMany } from '../../../src/index.js';
 import type { Dialect } from '../../support/databases.js';
 import { counterTable } from './tables.js';
 
@@ -38,7 +38,7 @@ export interface WorkerArgs {
   readUrl?: string;
   /** After a conflict, write again from `error.current` instead of reading again. */
   continueFromCurrent?: boolean;
-  /** Retry serialization failures and deadlocks (40001, 40P01, 1213) and count them by class. */
+  /** Retry what `isTransientError` calls transient (40001, 40P01, 1213, 1205, SQLITE_BUSY) and count them by class. */
   retryTransient?: boolean;
   /** Epoch ms after which no new increment starts. */
   deadline?: number;
@@ -69,7 +69,13 @@ export function errorClass(error: unknown): string {
   return (error as Error)?.name ?? typeof error;
 }
 
-const TRANSIENT = new Set(['40001', '40P01', 'ER_LOCK_DEADLOCK']);
+/**
+ * Which errors are retried is the library's `isTransientError` (serialization failure, deadlock,
+ * lock wait timeout, SQLITE_BUSY, through Drizzle's `cause` chain). The worker keeps only what a
+ * yes/no predicate cannot give: `errorClass` to count the retries by class in its report, and its
+ * own retry loop with a cap, since `retryOnConflict` would count transient retries and conflicts
+ * in one budget (the torture wants conflicts answered without limit and transient errors bounded).
+ */
 const MAX_TRANSIENT_RETRIES = 50;
 
 async function open(args: WorkerArgs, url: string): Promise<{ db: any; close(): Promise<void> }> {
@@ -170,7 +176,7 @@ try {
             break;
           } catch (error) {
             const kind = errorClass(error);
-            if (!args.retryTransient || !TRANSIENT.has(kind) || transient >= MAX_TRANSIENT_RETRIES) throw error;
+            if (!args.retryTransient || !isTransientError(error) || transient >= MAX_TRANSIENT_RETRIES) throw error;
             count(report.transient, kind);
             // Jittered, growing backoff: retried at once, writers certified against each other
             // on Galera keep aborting one another.
