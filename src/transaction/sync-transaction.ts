@@ -15,7 +15,7 @@ import { ConfigurationError } from '../errors.js';
  * One connection is one `Database` object and the thread never waits for another: while a
  * transaction of ours holds the write lock across an `await`, a write from another connection of
  * this process would block the whole thread in SQLite's busy handler until `busy_timeout` and
- * fail with SQLITE_BUSY. So the library's transactions and writes on such connections take turns
+ * fail with SQLITE_BUSY. So the library's transactions and updates on such connections take turns
  * per database file (an async lock, re-entrant for nested calls), and a statement never lands in
  * a transaction of ours that another call opened on the same connection.
  */
