@@ -2,6 +2,8 @@
  * Overhead benchmark: versionedUpdate vs the same plain Drizzle `update … where pk`, per driver,
  * measured in one run as interleaved rounds (median throughput ratio). Also versionedDelete vs
  * plain delete, and on MySQL versioned vs plain update + read-back (the row must be read there).
+ * Drivers: every one of test/support/databases.ts (better-sqlite3 on a WAL file included);
+ * `DIALECTS=sqlite` (or a driver name) limits them.
  *
  * Usage: node --import tsx bench/overhead.ts [--ops 1500] [--rounds 7]
  */

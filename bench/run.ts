@@ -115,6 +115,7 @@ try {
     pg: version('pg'),
     mysql2: version('mysql2'),
     '@libsql/client': version('@libsql/client'),
+    'better-sqlite3': version('better-sqlite3'),
     '@electric-sql/pglite': version('@electric-sql/pglite'),
     vega: version('vega'),
     'vega-lite': version('vega-lite'),

@@ -48,4 +48,11 @@ const passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);
 const failed = total - passed + (loadFailed ? 1 : 0);
 if (total === 0) process.exitCode = 1;
 if (failed > 0) process.exitCode = 1;
+// Per-driver lines: suites are titled `… [driver]` and uvu ends each with `(passed / total)`.
+const drivers = new Map<string, [number, number]>();
+for (const [, driver, ok, of] of plain.matchAll(/\[([a-z0-9]+\/[^\]]+)\][^\n]*\((\d+) \/ (\d+)\)/g)) {
+  const [p, t] = drivers.get(driver!) ?? [0, 0];
+  drivers.set(driver!, [p + Number(ok), t + Number(of)]);
+}
+for (const [driver, [p, t]] of drivers) console.log(`${driver.padEnd(24)} ${p} passed, ${t - p} failed`);
 console.log(`${passed} passed, ${failed} failed`);

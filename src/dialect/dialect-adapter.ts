@@ -47,6 +47,12 @@ export interface DialectAdapter {
   transactionToken?(tx: unknown): Promise<string>;
   /** True when the transaction named by `token` committed (PostgreSQL: `txid_status`). */
   committed?(db: unknown, token: string): Promise<boolean>;
+  /**
+   * `db.transaction(fn)` of this database object runs `fn` synchronously and cannot await it
+   * (Drizzle's better-sqlite3 session): the library then opens its transactions with statements of
+   * its own through `db.run` (`begin immediate` / savepoints). Only adapters with such drivers define it.
+   */
+  synchronousTransactions?(db: unknown): boolean;
   /** True when `table` was declared with this dialect's table builder. */
   ownsTable(table: Table): boolean;
   /** True when `db` is this dialect's Drizzle database or transaction object. */

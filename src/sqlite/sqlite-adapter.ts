@@ -10,8 +10,9 @@ function sqliteAffectedRows(result: any): number {
 }
 
 /**
- * SQLite / libSQL: `RETURNING` (values from before AFTER triggers), `IS NOT` for NULL-safe
- * inequality, scalar `max()`; no `FOR UPDATE` (a write transaction locks the database).
+ * SQLite (libSQL, better-sqlite3): `RETURNING` (values from before AFTER triggers), `IS NOT` for
+ * NULL-safe inequality, scalar `max()`; no `FOR UPDATE` (a write transaction locks the database);
+ * better-sqlite3's transactions are synchronous (see `synchronousTransactions`).
  */
 export const sqliteAdapter: DialectAdapter = {
   dialect: 'sqlite',
@@ -24,6 +25,8 @@ export const sqliteAdapter: DialectAdapter = {
   ownsTable: (table: Table) => is(table, SQLiteTable),
   ownsDatabase: (db: unknown) => is(db, BaseSQLiteDatabase),
   isTransaction: (db: unknown) => is(db, SQLiteTransaction),
+  // Drizzle builds a BaseSQLiteDatabase with resultKind 'sync' over better-sqlite3 (and bun:sqlite, …).
+  synchronousTransactions: (db: unknown) => (db as { resultKind?: unknown } | null)?.resultKind === 'sync',
   // SQLITE_BUSY and its extended codes (SQLITE_BUSY_SNAPSHOT, …): libSQL and better-sqlite3 name them in `code`.
   isTransientError: (error: any) => typeof error.code === 'string' && /^SQLITE_BUSY(_|$)/.test(error.code),
   // Comparing with a value the column cannot hold simply matches nothing here.

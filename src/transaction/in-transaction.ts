@@ -1,5 +1,6 @@
 import type { DialectAdapter } from '../dialect/dialect-adapter.js';
 import { ConcurrencyError } from '../errors.js';
+import { inSyncTransaction } from './sync-transaction.js';
 
 /**
  * Runs `fn` in `db.transaction(…)` (a savepoint when `db` is already a transaction) and makes
@@ -9,11 +10,14 @@ import { ConcurrencyError } from '../errors.js';
  * replaces ours. Here the original error surfaces, the rollback's attached as its `cause` when
  * it has none. Where the adapter says the driver may turn a COMMIT into a silent ROLLBACK
  * (postgres.js with `prepare` behind a transaction pooler), the commit is confirmed afterwards
- * and a transaction that did not commit is a `ConcurrencyError`, never a success.
+ * and a transaction that did not commit is a `ConcurrencyError`, never a success. A driver whose
+ * transactions are synchronous (better-sqlite3) takes {@link inSyncTransaction}'s path:
+ * `begin immediate` … `commit` through `db.run`, or a savepoint inside the caller's `begin`.
  * @example
  * await inTransaction(db, async (tx) => { … throw conflict })  // rejects with `conflict`, whatever ROLLBACK did
  */
 export async function inTransaction<R>(db: any, fn: (tx: any) => Promise<R>, adapter?: DialectAdapter, what = 'batch'): Promise<R> {
+  if (adapter?.synchronousTransactions?.(db)) return inSyncTransaction(db, fn, adapter, what);
   let thrown: { error: unknown } | undefined;
   let token: string | undefined;
   try {

@@ -1,4 +1,5 @@
 import type { TableMeta } from '../schema/table-meta.js';
+import { takesTurns, withConnectionTurn } from './sync-transaction.js';
 
 /**
  * Runs `fn` so that a write and the read of its row back happen in one transaction, where the
@@ -18,6 +19,8 @@ import type { TableMeta } from '../schema/table-meta.js';
  * })
  */
 export async function inWriteTransaction<R>(db: any, meta: TableMeta, fn: (db: any) => Promise<R>): Promise<R> {
+  // A synchronous driver (better-sqlite3): wait while another call of ours holds a transaction on this file.
+  if (takesTurns(db, meta.adapter)) return withConnectionTurn(db, () => fn(db));
   if (meta.adapter.supportsReturning || meta.adapter.isTransaction(db)) return fn(db);
   let failure: { error: unknown } | undefined;
   try {

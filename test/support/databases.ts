@@ -7,6 +7,8 @@
  */
 import { createClient } from '@libsql/client';
 import { PGlite } from '@electric-sql/pglite';
+import Database from 'better-sqlite3';
+import { drizzle as drizzleBetterSqlite } from 'drizzle-orm/better-sqlite3';
 import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql';
 import { drizzle as drizzleMysql } from 'drizzle-orm/mysql2';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -152,6 +154,40 @@ const openers: Opener[] = [
         },
         close: async () => {
           client.close();
+          for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
+        },
+      };
+    },
+  },
+  {
+    name: 'sqlite/better-sqlite3',
+    dialect: 'sqlite',
+    async open() {
+      mkdirSync(TMP, { recursive: true });
+      const file = `${TMP}test-better-${process.pid}.db`;
+      for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
+      // One synchronous connection per Database object: a "pool" of n is n objects on the file.
+      const open = () => {
+        const client = new Database(file);
+        client.pragma('journal_mode = wal');
+        client.pragma('busy_timeout = 10000');
+        return client;
+      };
+      const client = open();
+      const clients = [client];
+      return {
+        name: this.name,
+        dialect: 'sqlite',
+        db: drizzleBetterSqlite(client),
+        logged: (log) => drizzleBetterSqlite(client, { logger: recorder(log) }),
+        exec: async (s) => void client.exec(s),
+        connect: async (n) => {
+          const opened = Array.from({ length: n }, open);
+          clients.push(...opened);
+          return { db: drizzleBetterSqlite(opened[0]!), close: async () => opened.forEach((c) => c.close()) };
+        },
+        close: async () => {
+          for (const c of clients) if (c.open) c.close();
           for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
         },
       };

@@ -1,8 +1,26 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import * as assert from 'uvu/assert';
 import { RecordModifiedError, versionedDelete, versionedUpdate, versionedUpdateMany } from '../../src/index.js';
 import { rejects } from '../support/assert-rejects.js';
 import { databaseSuites } from '../support/suite.js';
+
+/**
+ * The caller's own transaction around awaited writes: `db.transaction(async tx => …)`, or on a
+ * driver whose transactions are synchronous (better-sqlite3, where an async callback throws
+ * "Transaction function cannot return a promise") what its user writes instead: `begin` …
+ * `commit` through `db.run`, `rollback` on a throw, the writes given the database itself.
+ */
+async function callerTransaction(db: any, fn: (tx: any) => Promise<void>): Promise<void> {
+  if (db.resultKind !== 'sync') return db.transaction(fn);
+  db.run(sql`begin immediate`);
+  try {
+    await fn(db);
+    db.run(sql`commit`);
+  } catch (error) {
+    db.run(sql`rollback`);
+    throw error;
+  }
+}
 
 await databaseSuites('inside db.transaction', (test, { db, t }) => {
   const seed = async () => {
@@ -16,7 +34,7 @@ await databaseSuites('inside db.transaction', (test, { db, t }) => {
 
   test('writes commit with the caller’s transaction', async () => {
     const [a, b] = await seed();
-    await db.transaction(async (tx: any) => {
+    await callerTransaction(db, async (tx: any) => {
       await versionedUpdate(tx, t.accounts, a, { balance: 5 });
       await versionedUpdate(tx, t.accounts, b, { balance: 25 });
     });
@@ -28,7 +46,7 @@ await databaseSuites('inside db.transaction', (test, { db, t }) => {
     await db.update(t.accounts).set({ note: 'someone else' }).where(eq(t.accounts.id, 2));
     await rejects(
       () =>
-        db.transaction(async (tx: any) => {
+        callerTransaction(db, async (tx: any) => {
           await versionedUpdate(tx, t.accounts, a, { balance: 0 });
           await tx.update(t.accounts).set({ note: 'plain write' }).where(eq(t.accounts.id, 1));
           await versionedUpdate(tx, t.accounts, b, { balance: 30 });
@@ -43,7 +61,7 @@ await databaseSuites('inside db.transaction', (test, { db, t }) => {
     const [a, b] = await seed();
     await rejects(
       () =>
-        db.transaction(async (tx: any) => {
+        callerTransaction(db, async (tx: any) => {
           await versionedUpdateMany(tx, t.accounts, [{ target: a, changes: { balance: 1 } }]);
           await versionedDelete(tx, t.accounts, b);
           throw new Error('caller gives up');
@@ -52,7 +70,7 @@ await databaseSuites('inside db.transaction', (test, { db, t }) => {
       /caller gives up/,
     );
     assert.equal(await balances(), [10, 20]);
-    await db.transaction(async (tx: any) => {
+    await callerTransaction(db, async (tx: any) => {
       const { conflicts } = await versionedUpdateMany(
         tx,
         t.accounts,

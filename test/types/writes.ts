@@ -10,6 +10,7 @@ import { int, mysqlTable, varchar } from 'drizzle-orm/mysql-core';
 import type { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { integer, jsonb, pgEnum, pgTable, primaryKey, text, uuid, withReplicas } from 'drizzle-orm/pg-core';
 import type { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import type { drizzle as drizzleBetterSqlite } from 'drizzle-orm/better-sqlite3';
 import type { drizzle as drizzleLibsql } from 'drizzle-orm/libsql';
 import { integer as sqliteInteger, sqliteTable, text as sqliteText } from 'drizzle-orm/sqlite-core';
 import {
@@ -53,6 +54,7 @@ declare const pg: ReturnType<typeof drizzlePostgres>;
 declare const nodePg: ReturnType<typeof drizzlePg>;
 declare const mysql: ReturnType<typeof drizzleMysql>;
 declare const lite: ReturnType<typeof drizzleLibsql>;
+declare const betterLite: ReturnType<typeof drizzleBetterSqlite>;
 declare const row: typeof accounts.$inferSelect;
 
 export async function writes(): Promise<void> {
@@ -68,6 +70,11 @@ export async function writes(): Promise<void> {
   await versionedUpdate(mysql, items, { id: 1, version: 1 }, { name: 'x' });
   await mysql.transaction(async (tx) => void (await versionedDelete(tx, items, { id: 1, version: 2 })));
   await versionedUpdate(lite, notes, { id: 1, version: 1 }, { body: 'x' });
+  // better-sqlite3: the database and its (synchronous) transaction; the write's promise is awaited outside the callback.
+  await versionedUpdate(betterLite, notes, { id: 1, version: 1 }, { body: 'x' });
+  let inside: Promise<typeof notes.$inferSelect> | undefined;
+  betterLite.transaction((tx) => void (inside = versionedUpdate(tx, notes, { id: 1, version: 1 }, { body: 'y' })));
+  await inside;
   await versionedUpdate(pg, tags, { org: 1, slug: 'a', version: 1 }, {});
   await versionedUpdate(pg, posts, { id: 1, version: 1 }, { title: 't' });
   const outcome = await tryVersionedUpdate(pg, accounts, row, { balance: 0 });
@@ -88,6 +95,8 @@ export async function writes(): Promise<void> {
   await versionedUpdate(mysql, accounts, row, {});
   // @ts-expect-error a SQLite database for a pg table
   await versionedUpdate(lite, accounts, row, {});
+  // @ts-expect-error a better-sqlite3 database for a pg table
+  await versionedUpdate(betterLite, accounts, row, {});
   // @ts-expect-error a pg database for a MySQL table
   await versionedUpdate(pg, items, { id: 1, version: 1 }, {});
   // @ts-expect-error a pg database for a SQLite table
