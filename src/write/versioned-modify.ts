@@ -12,6 +12,7 @@ import { readKey } from './target.js';
 import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js';
 import { attemptUpdate } from './versioned-update.js';
 import { metaFor, type WriteOptions } from './write-request.js';
+import { writeUnderLock } from './locked-write.js';
 
 /** Options of {@link versionedModify}: the write's own options plus the retry policy. */
 export interface ModifyOptions extends WriteOptions {
@@ -98,11 +99,16 @@ async function modifyRow(
 ): Promise<Record<string, unknown>> {
   const id = hotKeyId(meta.table, key);
   const inCallersTransaction = meta.adapter.isTransaction(db);
+  // Without RETURNING (MySQL) the checked write runs in a transaction of its own anyway (update,
+  // then the row read back under its lock): reading the row under that lock first costs no more
+  // statements than the plain read it replaces, and never conflicts. There every key is locked.
+  const lockAlways = policy.lock === 'always' || (policy.lock === 'auto' && !meta.adapter.supportsReturning);
+  const lockNow = () => lockAlways || (policy.lock === 'auto' && isHot(id));
   const leave = enterKey(id, policy.lock === 'auto' && isHot(id));
   try {
     let current: Record<string, unknown> | undefined;
     for (let attempt = 1; ; attempt++) {
-      const locked = policy.lock === 'always' || (policy.lock === 'auto' && isHot(id));
+      const locked = lockNow();
       try {
         if (locked) return await lockedAttempt(db, meta, id, key, fn, attempt, policy.write, inCallersTransaction);
         const row = current ?? (await readPlain(db, meta, key));
@@ -119,8 +125,7 @@ async function modifyRow(
           throw error;
         }
       }
-      const nextLocked = policy.lock === 'always' || (policy.lock === 'auto' && isHot(id));
-      const pause = nextLocked ? 0 : backoff(policy.backoffMs, attempt);
+      const pause = lockNow() ? 0 : backoff(policy.backoffMs, attempt);
       if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
     }
   } finally {
@@ -149,7 +154,7 @@ async function lockedAttempt(
 ): Promise<Record<string, unknown>> {
   const underLock = async (tx: any) => {
     const row = await readLocked(tx, meta, key);
-    return write(tx, meta, row, await fn(row, attempt), options);
+    return writeUnderLock(tx, meta, row, await fn(row, attempt), options);
   };
   if (inCallersTransaction) return underLock(db);
   if (!meta.adapter.locksRows) return serialized(id, () => underLock(db));
