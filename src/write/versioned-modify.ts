@@ -54,9 +54,10 @@ interface Policy {
  * changes, writes them with the version check and resolves to the stored row (as
  * `versionedUpdate` does). On a conflict it calls `fn` again with `error.current`, the row the
  * conflict was decided on (no second read). Keys that conflicted recently in this process are
- * read with a lock instead, in a transaction of their own (`SELECT … FOR UPDATE`; SQLite: the
- * write transaction, `begin immediate`), so a hot row queues instead of spinning; cold keys stay
- * one read and one checked write. At most `attempts` runs of `fn` (then the last
+ * read with a lock instead, in a transaction of their own (`SELECT … FOR UPDATE`; MySQL locks
+ * every key, its write needing a transaction anyway; SQLite, without row locks, queues the
+ * process's calls on the key), so a hot row queues instead of spinning; cold keys stay one read
+ * and one checked write. At most `attempts` runs of `fn` (then the last
  * `RecordModifiedError` is thrown); a `RecordDeletedError` (the row is gone, also when it is
  * missing at the first read) is never retried. `onConflict` observes every conflict. `fn`
  * throwing rejects with its error and writes nothing (the lock's transaction rolls back).
@@ -70,9 +71,10 @@ interface Policy {
  * //     where "accounts"."id" = $2 and "accounts"."version" = $3 returning …
  * // hot key, PostgreSQL: begin; select … from "accounts" where "accounts"."id" = $1 for update of "accounts";
  * //   update … returning …; commit
- * // MySQL: cold `select … where id = ?` then versionedUpdate's `begin; update …; select … for update; commit`;
- * //   hot `begin; select … from accounts force index (primary) where id = ? for update; update …; select … for update; commit`
- * // SQLite: cold as PostgreSQL (`?` parameters); hot `begin immediate; select …; update … returning …; commit`
+ * // MySQL, every key (the checked write needs a transaction anyway):
+ * //   begin; select … from `accounts` force index (primary) where `accounts`.`id` = ? for update;
+ * //   update …; commit   (integer or null changes: the row is known; else `select … for update` reads it back)
+ * // SQLite: cold as PostgreSQL (`?` parameters); hot: the process's calls on the key queue, then select, update … returning
  */
 export async function versionedModify<T extends Table>(
   db: DatabaseFor<T>,
