@@ -15,6 +15,7 @@ export async function contentionSvg(points: ContentionPoint[], subtitle: string)
     strategy: {
       optimistic: 'optimistic: versionedUpdate + retryOnConflict',
       pessimistic: 'pessimistic: SELECT … FOR UPDATE + UPDATE',
+      versionedModify: 'versionedModify: optimistic, hot keys locked',
       atomic: 'atomic SET n = n + 1 (floor)',
     }[p.strategy],
     writers: p.writers,

@@ -1,7 +1,8 @@
 /**
- * Contention benchmark: a read-modify-write counter increment under N concurrent writers, three
+ * Contention benchmark: a read-modify-write counter increment under N concurrent writers, four
  * ways — optimistic (`versionedUpdate` + `retryOnConflict`), pessimistic (`select … for update`
- * + update in a transaction) and the atomic `set n = n + 1` (the floor: no read at all).
+ * + update in a transaction), `versionedModify` (optimistic, locking the keys that conflicted
+ * recently) and the atomic `set n = n + 1` (the floor: no read at all).
  * Each writer owns a connection from a pool sized to the writer count; keys are drawn uniformly
  * or zipf-skewed over a fixed key space; every point runs for a fixed duration.
  */
@@ -12,12 +13,16 @@ import { integer, pgTable } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import mysql from 'mysql2/promise';
 import postgres from 'postgres';
-import { RecordModifiedError, retryOnConflict, versionedUpdate } from '../src/index.js';
+import { RecordModifiedError, retryOnConflict, versionedModify, versionedUpdate } from '../src/index.js';
+import { resetHotKeys } from '../src/write/hot-keys.js';
 import { integerVersion as myVersion } from '../src/mysql/index.js';
 import { integerVersion as pgVersion } from '../src/pg/index.js';
 import { MYSQL_URL, PG_URL } from '../test/support/databases.js';
 
-export type Strategy = 'optimistic' | 'pessimistic' | 'atomic';
+export type Strategy = 'optimistic' | 'pessimistic' | 'versionedModify' | 'atomic';
+
+/** Every strategy, in the order a point runs them. */
+export const STRATEGIES: readonly Strategy[] = ['optimistic', 'pessimistic', 'versionedModify', 'atomic'];
 export type KeyDistribution = 'uniform' | 'zipf';
 
 /** One measured point of the sweep. */
@@ -28,11 +33,11 @@ export interface ContentionPoint {
   strategy: Strategy;
   writers: number;
   commitsPerSec: number;
-  /** Failed version checks per attempt (optimistic only). */
+  /** Failed version checks per attempt (optimistic and versionedModify). */
   conflictRate: number;
-  /** Retries per commit (optimistic only). */
+  /** Retries per commit (optimistic and versionedModify). */
   retriesPerCommit: number;
-  /** Increments that gave up after the last retry (optimistic only). */
+  /** Increments that gave up after the last retry (optimistic and versionedModify). */
   gaveUp: number;
   p50Ms: number;
   p99Ms: number;
@@ -92,6 +97,14 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 function increment(strategy: Strategy, db: any, t: Counters, attempts: number, stats: { attempts: number; conflicts: number }) {
   if (strategy === 'atomic') return (id: number) => db.update(t).set({ n: sql`${t.n} + 1` }).where(eq(t.id, id));
+  if (strategy === 'versionedModify') {
+    // Attempts are counted through fn: one run per attempt (a conflict re-runs it from error.current).
+    return (id: number) =>
+      versionedModify(db, t, { id }, (row) => {
+        stats.attempts++;
+        return { n: row.n + 1 };
+      }, { attempts });
+  }
   if (strategy === 'pessimistic') {
     return (id: number) =>
       db.transaction(async (tx: any) => {
@@ -119,6 +132,8 @@ async function point(dialect: 'pg' | 'mysql', distribution: KeyDistribution, str
   const pool = pools[dialect](writers);
   const t = (dialect === 'pg' ? pgCounters : myCounters) as Counters;
   const stats = { attempts: 0, conflicts: 0 };
+  // Each window learns its hot keys from scratch.
+  resetHotKeys();
   const op = increment(strategy, pool.db, t, o.attempts, stats);
   const pick = sampler(distribution, o.keys, o.zipfS);
   // Open every connection before the clock starts.
@@ -143,7 +158,9 @@ async function point(dialect: 'pg' | 'mysql', distribution: KeyDistribution, str
   const elapsed = (performance.now() - start) / 1000;
   await pool.close();
   latencies.sort((a, b) => a - b);
-  const optimistic = strategy === 'optimistic';
+  const optimistic = strategy === 'optimistic' || strategy === 'versionedModify';
+  // versionedModify counts attempts, not conflicts: every attempt past the first of a commit was one.
+  if (strategy === 'versionedModify') stats.conflicts = stats.attempts - latencies.length;
   return {
     dialect,
     driver: dialect === 'pg' ? 'postgres.js' : 'mysql2',
@@ -173,15 +190,20 @@ async function reset(dialect: 'pg' | 'mysql', keys: number): Promise<void> {
 }
 
 /** Runs the whole sweep (dialects × distributions × strategies × writers), logging each point. */
-export async function contention(o: ContentionOptions, log: (line: string) => void = console.log): Promise<ContentionPoint[]> {
+export async function contention(
+  o: ContentionOptions,
+  log: (line: string) => void = console.log,
+  only: { dialects?: readonly ('pg' | 'mysql')[]; distributions?: readonly KeyDistribution[]; strategies?: readonly Strategy[] } = {},
+): Promise<ContentionPoint[]> {
   const out: ContentionPoint[] = [];
-  for (const dialect of ['pg', 'mysql'] as const) {
+  const strategies = only.strategies ?? STRATEGIES;
+  for (const dialect of only.dialects ?? (['pg', 'mysql'] as const)) {
     await reset(dialect, o.keys);
-    for (const distribution of ['uniform', 'zipf'] as const) {
+    for (const distribution of only.distributions ?? (['uniform', 'zipf'] as const)) {
       for (const writers of o.writers) {
         const windows = new Map<Strategy, ContentionPoint[]>();
         for (let r = 0; r < o.repeats; r++) {
-          for (const strategy of ['optimistic', 'pessimistic', 'atomic'] as const) {
+          for (const strategy of strategies) {
             windows.set(strategy, [...(windows.get(strategy) ?? []), await point(dialect, distribution, strategy, writers, o)]);
           }
         }

@@ -4,7 +4,7 @@
  */
 import type { BatchRow } from './batch.js';
 import type { CodegenRow } from './codegen.js';
-import type { ContentionOptions, ContentionPoint } from './contention.js';
+import { STRATEGIES, type ContentionOptions, type ContentionPoint, type Strategy } from './contention.js';
 import type { OverheadRow } from './overhead.js';
 import type { PeerRow } from './peers/peers.js';
 
@@ -32,13 +32,16 @@ function table(head: string[], rows: (string | number)[][]): string {
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/** Strategies that check versions and retry (the others never conflict). */
+const retries = (strategy: Strategy) => strategy === 'optimistic' || strategy === 'versionedModify';
+
 /** Commits/s at 1, 8 and 64 writers per strategy and facet, plus the conflict rate at 64. */
 function contentionHighlights(points: ContentionPoint[]): string {
   const rows: (string | number)[][] = [];
   const at = (ps: ContentionPoint[], w: number) => ps.find((p) => p.writers === w);
   for (const dialect of ['pg', 'mysql'] as const) {
     for (const distribution of ['uniform', 'zipf'] as const) {
-      for (const strategy of ['optimistic', 'pessimistic', 'atomic'] as const) {
+      for (const strategy of STRATEGIES) {
         const ps = points.filter((p) => p.dialect === dialect && p.distribution === distribution && p.strategy === strategy);
         if (ps.length === 0) continue;
         const max = Math.max(...ps.map((p) => p.writers));
@@ -49,7 +52,7 @@ function contentionHighlights(points: ContentionPoint[]): string {
           cell(1),
           cell(8),
           cell(max),
-          strategy === 'optimistic' ? `${f((at(ps, max)?.conflictRate ?? NaN) * 100, 1)} %` : '—',
+          retries(strategy) ? `${f((at(ps, max)?.conflictRate ?? NaN) * 100, 1)} %` : '—',
         ]);
       }
     }
@@ -69,9 +72,9 @@ function contentionTables(points: ContentionPoint[]): string[] {
         p.writers,
         p.strategy,
         n0(p.commitsPerSec),
-        p.strategy === 'optimistic' ? `${f(p.conflictRate * 100, 1)} %` : '—',
-        p.strategy === 'optimistic' ? f(p.retriesPerCommit) : '—',
-        p.strategy === 'optimistic' ? p.gaveUp : '—',
+        retries(p.strategy) ? `${f(p.conflictRate * 100, 1)} %` : '—',
+        retries(p.strategy) ? f(p.retriesPerCommit) : '—',
+        retries(p.strategy) ? p.gaveUp : '—',
         f(p.p50Ms),
         f(p.p99Ms),
       ]);
@@ -105,9 +108,9 @@ export function resultsMarkdown(r: BenchResults, svgName: string): string {
       r.overhead.map((o) => [o.driver, o.measure, `**${f(o.ratio)}**`, n0(o.versionedPerSec), n0(o.plainPerSec)]),
     ),
     '',
-    '## 2. Contention: optimistic vs pessimistic vs atomic',
+    '## 2. Contention: optimistic vs pessimistic vs versionedModify vs atomic',
     '',
-    `Increment a counter by read-modify-write: optimistic = \`select\` + \`versionedUpdate\` inside \`retryOnConflict\` (${c.attempts} attempts, no backoff); pessimistic = \`select … for update\` + \`update\` in a transaction; atomic = \`update … set n = n + 1\` (no read: the floor any read-modify-write pays on top of). Each writer has its own connection (pool sized to the writer count); keys drawn over ${c.keys} rows, uniform or zipf (s = ${c.zipfS}). Each point: ${c.repeats} windows of ${c.seconds} s, strategies interleaved, median window kept. Latency is per successful increment, retries included.`,
+    `Increment a counter by read-modify-write: optimistic = \`select\` + \`versionedUpdate\` inside \`retryOnConflict\` (${c.attempts} attempts, no backoff); pessimistic = \`select … for update\` + \`update\` in a transaction; versionedModify = \`versionedModify(db, t, { id }, (row) => ({ n: row.n + 1 }), { attempts: ${c.attempts} })\` (one read + one checked write, a conflict continued from \`error.current\`, keys that conflicted recently read \`for update\` in a transaction; hot-key temperatures reset per window); atomic = \`update … set n = n + 1\` (no read: the floor any read-modify-write pays on top of). Each writer has its own connection (pool sized to the writer count); keys drawn over ${c.keys} rows, uniform or zipf (s = ${c.zipfS}). Each point: ${c.repeats} windows of ${c.seconds} s, strategies interleaved, median window kept. Latency is per successful increment, retries included.`,
     '',
     `![commits/s vs writers](${svgName})`,
     '',

@@ -30,6 +30,7 @@ export {
   type VersionOptions,
 } from './schema/version-column.js';
 export { versionedDelete } from './write/versioned-delete.js';
+export { versionedModify, type ModifyFn, type ModifyOptions } from './write/versioned-modify.js';
 export { versionedDeleteMany, type DeleteManyResult } from './batch/versioned-delete-many.js';
 export { versionedUpdateMany, type BatchOptions, type UpdateManyResult } from './batch/versioned-update-many.js';
 export {

@@ -35,6 +35,12 @@ export interface DialectAdapter {
   readonly returningSeesJoinedTables: boolean;
   /** Largest number of bound parameters one statement may carry. */
   readonly maxParameters: number;
+  /**
+   * One row can be locked for the length of a transaction (`SELECT … FOR UPDATE`) while other
+   * connections go on. SQLite locks the whole database instead, and its embedded drivers wait
+   * for that lock synchronously, blocking the process's other connections.
+   */
+  readonly locksRows: boolean;
 
   /**
    * The driver may report a COMMIT done that the server turned into a ROLLBACK (postgres.js with

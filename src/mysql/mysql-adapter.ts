@@ -38,6 +38,7 @@ export const mysqlAdapter: DialectAdapter = {
   conflictReadMustLock: true,
   returningSeesJoinedTables: false,
   maxParameters: 65_535,
+  locksRows: true,
   ownsTable: (table: Table) => is(table, MySqlTable),
   ownsDatabase: (db: unknown) => is(db, MySqlDatabase),
   isTransaction: (db: unknown) => is(db, MySqlTransaction),

@@ -45,6 +45,7 @@ export const pgAdapter: DialectAdapter = {
   conflictReadMustLock: false,
   returningSeesJoinedTables: true,
   maxParameters: 65_534,
+  locksRows: true,
   commitMayBeLost(db: any) {
     const session = (db?.$primary ?? db)?.session;
     return !is(db, PgTransaction) && is(session, PostgresJsSession) && (session as any).client?.options?.prepare !== false;

@@ -22,6 +22,7 @@ export const sqliteAdapter: DialectAdapter = {
   conflictReadMustLock: false,
   returningSeesJoinedTables: false,
   maxParameters: 32_766,
+  locksRows: false,
   ownsTable: (table: Table) => is(table, SQLiteTable),
   ownsDatabase: (db: unknown) => is(db, BaseSQLiteDatabase),
   isTransaction: (db: unknown) => is(db, SQLiteTransaction),

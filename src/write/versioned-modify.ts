@@ -1,0 +1,231 @@
+import type { Table } from 'drizzle-orm';
+import { primaryDatabase } from '../dialect/adapters.js';
+import { ConfigurationError, RecordDeletedError, RecordModifiedError, type RowKey } from '../errors.js';
+import type { TableMeta } from '../schema/table-meta.js';
+import type { ChangesOf, DatabaseFor, KeyOf, RowOf } from '../schema/table-types.js';
+import { inTransaction } from '../transaction/in-transaction.js';
+import { isTransientError } from '../transaction/transient-error.js';
+import { describeValue } from './key-value.js';
+import { HOT_KEY_POLICY, enterKey, hotKeyId, isHot, recordConflict, serialized } from './hot-keys.js';
+import { cachedStatement, statementName } from './statement-cache.js';
+import { readKey } from './target.js';
+import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js';
+import { attemptUpdate } from './versioned-update.js';
+import { metaFor, type WriteOptions } from './write-request.js';
+import { writeUnderLock } from './locked-write.js';
+
+/** Options of {@link versionedModify}: the write's own options plus the retry policy. */
+export interface ModifyOptions extends WriteOptions {
+  /** How many times `fn` runs at most: a positive integer. Default 10. */
+  attempts?: number;
+  /**
+   * Pause before an optimistic retry: a number is the base of an exponential backoff with full
+   * jitter (`random(0, base · 2^(attempt-2))` ms from the second retry on; the first retry from
+   * `error.current` goes at once); a function gets the attempt that failed (1-based). A retry
+   * that reads with a lock never pauses: the lock does the waiting. Default 1.
+   */
+  backoffMs?: number | ((attempt: number) => number);
+  /**
+   * Also retry transient database errors (see `isTransientError`: serialization failure,
+   * deadlock, lock wait timeout, `SQLITE_BUSY`) by running the whole read-modify-write again.
+   * Default `false`. Never inside a caller's transaction, which such an error has aborted.
+   */
+  retryTransient?: boolean;
+  /**
+   * When to read the row with a lock: `'auto'` (default) once the key conflicted recently,
+   * `'always'` on every call (pessimistic), `'never'` (optimistic only).
+   */
+  lock?: 'auto' | 'always' | 'never';
+}
+
+/** What `fn` may return: the changes to write, as `versionedUpdate` takes them. */
+export type ModifyFn<T extends Table> = (row: RowOf<T>, attempt: number) => ChangesOf<T> | Promise<ChangesOf<T>>;
+
+interface Policy {
+  attempts: number;
+  backoffMs: ModifyOptions['backoffMs'];
+  retryTransient: boolean;
+  lock: 'auto' | 'always' | 'never';
+  write: WriteOptions;
+}
+
+/**
+ * Read-modify-write of one row: reads it by primary key, calls `fn(row)` (sync or async) for the
+ * changes, writes them with the version check and resolves to the stored row (as
+ * `versionedUpdate` does). On a conflict it calls `fn` again with `error.current`, the row the
+ * conflict was decided on (no second read). Keys that conflicted recently in this process are
+ * read with a lock instead, in a transaction of their own (`SELECT … FOR UPDATE`; MySQL locks
+ * every key, its write needing a transaction anyway; SQLite, without row locks, queues the
+ * process's calls on the key), so a hot row queues instead of spinning; cold keys stay one read
+ * and one checked write. At most `attempts` runs of `fn` (then the last
+ * `RecordModifiedError` is thrown); a `RecordDeletedError` (the row is gone, also when it is
+ * missing at the first read) is never retried. `onConflict` observes every conflict. `fn`
+ * throwing rejects with its error and writes nothing (the lock's transaction rolls back).
+ * Inside a caller's transaction (`db` is a transaction) no transaction or savepoint of its own:
+ * a hot key's locking read runs in the caller's transaction and its lock is held until the
+ * caller commits; SQLite reads plainly there.
+ * @example
+ * const saved = await versionedModify(db, accounts, { id: 1 }, (row) => ({ balance: row.balance + 10 }))
+ * // cold key, PostgreSQL: select … from "accounts" where "accounts"."id" = $1
+ * //   update "accounts" set "balance" = $1, "version" = "accounts"."version" + 1
+ * //     where "accounts"."id" = $2 and "accounts"."version" = $3 returning …
+ * // hot key, PostgreSQL: begin; select … from "accounts" where "accounts"."id" = $1 for update of "accounts";
+ * //   update … returning …; commit
+ * // MySQL, every key (the checked write needs a transaction anyway):
+ * //   begin; select … from `accounts` force index (primary) where `accounts`.`id` = ? for update;
+ * //   update …; commit   (integer or null changes: the row is known; else `select … for update` reads it back)
+ * // SQLite: cold as PostgreSQL (`?` parameters); hot: the process's calls on the key queue, then select, update … returning
+ */
+export async function versionedModify<T extends Table>(
+  db: DatabaseFor<T>,
+  table: T,
+  key: KeyOf<T>,
+  fn: ModifyFn<T>,
+  options?: ModifyOptions,
+): Promise<RowOf<T>> {
+  const primary = primaryDatabase(db);
+  const meta = metaFor(primary, table);
+  const rowKey = readKey(meta, key);
+  if (typeof fn !== 'function') throw new ConfigurationError(`versionedModify needs a function returning the changes, got ${describeValue(fn)}`);
+  const policy = checkOptions(options ?? {});
+  const modify = fn as unknown as (row: Record<string, unknown>, attempt: number) => unknown;
+  return (await modifyRow(primary, meta, rowKey, modify, policy)) as RowOf<T>;
+}
+
+async function modifyRow(
+  db: unknown,
+  meta: TableMeta,
+  key: RowKey,
+  fn: (row: Record<string, unknown>, attempt: number) => unknown,
+  policy: Policy,
+): Promise<Record<string, unknown>> {
+  const id = hotKeyId(meta.table, key);
+  const inCallersTransaction = meta.adapter.isTransaction(db);
+  // Without RETURNING (MySQL) the checked write runs in a transaction of its own anyway (update,
+  // then the row read back under its lock): reading the row under that lock first costs no more
+  // statements than the plain read it replaces, and never conflicts. There every key is locked.
+  const lockAlways = policy.lock === 'always' || (policy.lock === 'auto' && !meta.adapter.supportsReturning);
+  const lockNow = () => lockAlways || (policy.lock === 'auto' && isHot(id));
+  const leave = enterKey(id, policy.lock === 'auto' && isHot(id));
+  try {
+    let current: Record<string, unknown> | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const locked = lockNow();
+      try {
+        if (locked) return await lockedAttempt(db, meta, id, key, fn, attempt, policy.write, inCallersTransaction);
+        const row = current ?? (await readPlain(db, meta, key));
+        current = undefined;
+        return await write(db, meta, row, await fn(row, attempt), policy.write);
+      } catch (error) {
+        current = undefined;
+        if (error instanceof RecordModifiedError) {
+          if (error instanceof RecordDeletedError || error.current === null) throw error;
+          if (policy.lock === 'auto') recordConflict(id);
+          if (attempt >= policy.attempts) throw error;
+          current = error.current as Record<string, unknown>;
+        } else if (!(policy.retryTransient && !inCallersTransaction && attempt < policy.attempts && isTransientError(error))) {
+          throw error;
+        }
+      }
+      const pause = lockNow() ? 0 : backoff(policy.backoffMs, attempt);
+      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  } finally {
+    leave();
+  }
+}
+
+/**
+ * One attempt of a hot key. In the caller's transaction: its locking read there (the lock lasts
+ * until the caller commits). Else, where rows can be locked, a transaction of its own with a
+ * locking read; SQLite instead queues the process's calls on this key (the write still checks
+ * the version against other processes): a write transaction held across `await fn(row)` would
+ * make every other connection of the process wait synchronously for the database lock
+ * (embedded drivers block the event loop until `busy_timeout`, then `SQLITE_BUSY`), and an
+ * in-memory database's only connection would be taken from concurrent calls.
+ */
+async function lockedAttempt(
+  db: any,
+  meta: TableMeta,
+  id: string,
+  key: RowKey,
+  fn: (row: Record<string, unknown>, attempt: number) => unknown,
+  attempt: number,
+  options: WriteOptions,
+  inCallersTransaction: boolean,
+): Promise<Record<string, unknown>> {
+  const underLock = async (tx: any) => {
+    const row = await readLocked(tx, meta, key);
+    return writeUnderLock(tx, meta, row, await fn(row, attempt), options);
+  };
+  if (inCallersTransaction) return underLock(db);
+  if (!meta.adapter.locksRows) return serialized(id, () => underLock(db));
+  const locked = () => inTransaction(db, underLock, meta.adapter, 'versionedModify');
+  return HOT_KEY_POLICY.queueInProcess ? serialized(id, locked) : locked();
+}
+
+/** The checked write of `changes` on `row`: the stored row, or the conflict thrown. */
+async function write(db: any, meta: TableMeta, row: Record<string, unknown>, changes: unknown, options: WriteOptions): Promise<Record<string, unknown>> {
+  const outcome = await attemptUpdate(db, meta.table, row, changes, options);
+  if (outcome.ok) return outcome.row;
+  throw outcome.error;
+}
+
+/** `select … where pk = ?` (no lock, even on MySQL); a missing row is a `RecordDeletedError`. */
+async function readPlain(db: any, meta: TableMeta, key: RowKey): Promise<Record<string, unknown>> {
+  const prepared = cachedStatement(db, meta.table, 'modify-read', () =>
+    meta.adapter.prepare(db.select().from(meta.table).where(keyWhere(meta, false, placeholderSlot)), statementName()),
+  );
+  return found(meta, key, await meta.adapter.runSelect(prepared, keySlotValues(meta, key)));
+}
+
+/**
+ * The adapter's locking read by primary key (PostgreSQL `for update of`, MySQL `force index
+ * (primary) … for update`, SQLite a plain select inside the write transaction).
+ */
+async function readLocked(db: any, meta: TableMeta, key: RowKey): Promise<Record<string, unknown>> {
+  const prepared = cachedStatement(db, meta.table, 'modify-read-locked', () =>
+    meta.adapter.prepare(
+      meta.adapter.selectForUpdate(db, meta.table, meta.columns).where(keyWhere(meta, false, placeholderSlot)),
+      statementName(),
+    ),
+  );
+  return found(meta, key, await meta.adapter.runSelect(prepared, keySlotValues(meta, key)));
+}
+
+function found(meta: TableMeta, key: RowKey, rows: Record<string, unknown>[]): Record<string, unknown> {
+  const row = rows[0];
+  if (row) return row;
+  // Missing at the read: no version was expected, and no write was refused (onConflict is not called).
+  throw new RecordDeletedError({ table: meta.name, key, expectedVersion: undefined, versionKey: meta.version.key });
+}
+
+function checkOptions(options: ModifyOptions): Policy {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigurationError(`versionedModify options must be an object, got ${describeValue(options)}`);
+  }
+  const { attempts = 10, backoffMs = 1, retryTransient = false, lock = 'auto', check, increment } = options;
+  if (typeof attempts !== 'number' || !Number.isSafeInteger(attempts) || attempts < 1) {
+    throw new ConfigurationError(`versionedModify attempts must be a positive integer, got ${describeValue(attempts)}`);
+  }
+  if (typeof backoffMs !== 'function' && !(typeof backoffMs === 'number' && Number.isFinite(backoffMs) && backoffMs >= 0)) {
+    throw new ConfigurationError(`versionedModify backoffMs must be a non-negative number of milliseconds or a function, got ${describeValue(backoffMs)}`);
+  }
+  if (typeof retryTransient !== 'boolean') {
+    throw new ConfigurationError(`versionedModify retryTransient must be a boolean, got ${describeValue(retryTransient)}`);
+  }
+  if (lock !== 'auto' && lock !== 'always' && lock !== 'never') {
+    throw new ConfigurationError(`versionedModify lock must be 'auto', 'always' or 'never', got ${describeValue(lock)}`);
+  }
+  const write: WriteOptions = {};
+  if (check !== undefined) write.check = check;
+  if (increment !== undefined) write.increment = increment;
+  return { attempts, backoffMs, retryTransient, lock, write };
+}
+
+/** Pause after failed `attempt`: none after the first (the retry starts from `error.current`). */
+function backoff(option: ModifyOptions['backoffMs'], attempt: number): number {
+  if (typeof option === 'function') return option(attempt);
+  if (!option || attempt < 2) return 0;
+  return Math.random() * option * 2 ** Math.min(attempt - 2, 10);
+}
