@@ -247,7 +247,7 @@ function makers(table: Table, dialect: DialectName, index: ExportIndex, out: Map
 /** `table.key` of each single numeric primary key among the tables the suite inserts into. */
 function numericKeys(makersOut: ReadonlyMap<Table, Maker>, index: ExportIndex): string[] {
   return [...makersOut.keys()].flatMap((table) => {
-    const pk = adapterForTable(table).primaryKeyColumns(table);
+    const pk = primaryKeyColumns(table);
     const only = pk.length === 1 ? pk[0]! : undefined;
     return only && (only.dataType === 'number' || only.dataType === 'bigint') ? [`${index.get(table)!.exportName}.${keyOf(table, only)}`] : [];
   });

@@ -5,7 +5,7 @@ import type { TableMeta } from '../schema/table-meta.js';
 import type { ChangesOf, DatabaseFor, KeyOf, RowOf } from '../schema/table-types.js';
 import { inTransaction } from '../transaction/in-transaction.js';
 import { isTransientError } from '../transaction/transient-error.js';
-import { describeValue } from './key-value.js';
+import { describeValue } from '../describe-value.js';
 import { HOT_KEY_POLICY, enterKey, hotKeyId, isHot, recordConflict, serialized } from './hot-keys.js';
 import { cachedStatement, statementName } from './statement-cache.js';
 import { readKey } from './target.js';
