@@ -22,6 +22,13 @@ export interface DialectAdapter {
    */
   readonly affectedRowsMayMissUnchanged: boolean;
   /**
+   * Where {@link affectedRowsMayMissUnchanged} holds: true when `db`'s driver does count changed
+   * rows (mysql2 connected with `flags: ['-FOUND_ROWS']`), or cannot tell. Write paths that send
+   * one statement and read nothing back must then keep the conflict read in the write's
+   * transaction when the write may leave the row unchanged.
+   */
+  countsChangedRows?(db: unknown): boolean;
+  /**
    * Inside a transaction a write matches the latest committed row while a plain SELECT reads the
    * transaction's snapshot (InnoDB REPEATABLE READ), so the read that tells a conflict, and
    * `isChanged`, must be a locking read (`select … for update`) to see what the write saw.

@@ -14,6 +14,19 @@ function mysqlAffectedRows(result: any): number {
   return n;
 }
 
+/** mysql2's `ClientConstants.FOUND_ROWS`: affected rows count matched rows. */
+const CLIENT_FOUND_ROWS = 2;
+
+/**
+ * The client flags mysql2 connects `db` with (its pool's, or its connection's for a
+ * transaction or a single connection); 0 when they cannot be found, so nothing is assumed.
+ */
+function mysql2ClientFlags(db: any): number {
+  const client = (db?.$primary ?? db)?.session?.client;
+  const flags = client?.pool?.config?.connectionConfig?.clientFlags ?? client?.connection?.config?.clientFlags ?? client?.config?.clientFlags;
+  return typeof flags === 'number' ? flags : 0;
+}
+
 const MYSQL_INTEGER_BITS: Record<string, number> = { tinyint: 8, smallint: 16, mediumint: 24, int: 32, bigint: 64 };
 
 /** Range of `int`, `int unsigned`, `tinyint`, … (`serial` is `bigint unsigned`); `undefined` for other types. */
@@ -36,6 +49,7 @@ export const mysqlAdapter: DialectAdapter = {
   assignmentsSeeEarlierValues: true,
   affectedRowsMayMissUnchanged: true,
   conflictReadMustLock: true,
+  countsChangedRows: (db: unknown) => (mysql2ClientFlags(db) & CLIENT_FOUND_ROWS) === 0,
   returningSeesJoinedTables: false,
   maxParameters: 65_535,
   ownsTable: (table: Table) => is(table, MySqlTable),

@@ -11,6 +11,8 @@ export interface UpdateShape {
   autoKeys: readonly string[];
   check: boolean;
   bump: Bump;
+  /** Ask for the stored row back (`RETURNING`, where the dialect has it); `false`: only the count. */
+  returning: boolean;
 }
 
 /** The values of one write, by slot name. */
@@ -90,12 +92,13 @@ export function keyWhere(meta: TableMeta, check: boolean, slot: Slot): SQL {
 
 /** Cache key of a shape: JSON, since column keys may hold any character (`'a,b'` is not `'a'` and `'b'`). */
 function shapeKey(shape: UpdateShape): string {
-  return JSON.stringify(['u', shape.check, shape.bump, shape.changeKeys, shape.autoKeys]);
+  return JSON.stringify(['u', shape.check, shape.returning, shape.bump, shape.changeKeys, shape.autoKeys]);
 }
 
 /**
- * Runs one checked UPDATE and reports rows matched (and the stored row where RETURNING exists).
- * Statements without embedded SQL values are prepared once per database object and shape.
+ * Runs one checked UPDATE and reports rows matched (and the stored row where RETURNING exists
+ * and `shape.returning` asks for it). Statements without embedded SQL values are prepared once
+ * per database object and shape.
  *
  * PostgreSQL: `update "t" set "a" = $1, "version" = "t"."version" + 1 where "t"."id" = $2 and "t"."version" = $3 returning …`
  * MySQL:      `update \`t\` set \`a\` = ?, \`version\` = \`t\`.\`version\` + 1 where \`t\`.\`id\` = ? and \`t\`.\`version\` = ?`
@@ -116,14 +119,15 @@ export async function runUpdate(
     const count = await adapter.executeCount(db, sql`update ${table} set ${set} where ${keyWhere(meta, shape.check, slot)}`);
     return { count, row: undefined };
   }
+  const returning = adapter.supportsReturning && shape.returning;
   const build = () => {
     const set = Object.fromEntries(assignments(meta, shape, embedded, placeholderSlot).map(({ key, value }) => [key, value]));
     let query = db.update(table).set(set).where(keyWhere(meta, shape.check, placeholderSlot));
-    if (adapter.supportsReturning) query = query.returning();
+    if (returning) query = query.returning();
     return adapter.prepare(query, statementName());
   };
   const prepared = Object.keys(embedded).length === 0 ? cachedStatement(db, table, shapeKey(shape), build) : build();
-  if (adapter.supportsReturning) {
+  if (returning) {
     const rows = await adapter.runReturning(prepared, values);
     return { count: rows.length, row: rows[0] };
   }
