@@ -98,7 +98,7 @@ export async function writes(): Promise<void> {
   expectType<Equal<typeof target.id, string>>(true);
   const key: 'version' | undefined = getVersionColumn(accounts)?.key;
   applyConcurrencyCheck(users, 'revision');
-  void [changed, key, many, target];
+  void [changed, key, many, target, writtenTags, returned, either];
 
   // Mistakes the compiler must catch.
   // @ts-expect-error a MySQL database for a pg table
