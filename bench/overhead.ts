@@ -1,7 +1,8 @@
 /**
  * Overhead benchmark: versionedUpdate vs the same plain Drizzle `update … where pk`, per driver,
  * measured in one run as interleaved rounds (median throughput ratio). Also versionedDelete vs
- * plain delete, and on MySQL versioned vs plain update + read-back (the row must be read there).
+ * plain delete, `versionedUpdate(…, { returning: false })` (one statement, nothing read back) vs
+ * the plain update, and on MySQL versioned vs plain update + read-back (the row must be read there).
  *
  * Usage: node --import tsx bench/overhead.ts [--ops 1500] [--rounds 7]
  */
@@ -92,6 +93,14 @@ export async function overhead(d: TestDatabase, { ops = OPS, rounds = ROUNDS } =
   const push = (measure: string, r: { ratio: number; a: number; b: number }) =>
     out.push({ driver: d.name, measure, ratio: r.ratio, versionedPerSec: r.a, plainPerSec: r.b });
   push('update', await compare(versioned, plain, ops, rounds));
+  // The one-statement write: nothing read back, resolves to the key and the new version.
+  let written: { id: number; version: number } = { id: 1, version: row.version };
+  const noRow = async (i: number) => {
+    const w = await versionedUpdate(db, t.accounts, written, { balance: i }, { returning: false });
+    written = { id: w.id, version: w.version! };
+  };
+  push('update, returning: false', await compare(noRow, plain, ops, rounds));
+  row = (await db.select().from(t.accounts).where(eq(t.accounts.id, 1)))[0];
   if (d.dialect !== 'mysql') {
     const plainReturning = (i: number) => db.update(t.accounts).set({ balance: i }).where(eq(t.accounts.id, 2)).returning();
     push('update (plain returns the row too)', await compare(versioned, plainReturning, ops, rounds));

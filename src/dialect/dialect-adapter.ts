@@ -54,6 +54,15 @@ export interface DialectAdapter {
   transactionToken?(tx: unknown): Promise<string>;
   /** True when the transaction named by `token` committed (PostgreSQL: `txid_status`). */
   committed?(db: unknown, token: string): Promise<boolean>;
+  /**
+   * Where the dialect has no `RETURNING`: runs `write` and then `read` as ONE statement, in a
+   * transaction of its own when `ownTransaction` (else in the caller's), so `read` sees exactly
+   * what `write` left, under its row lock. Resolves the rows `write` matched and the driver rows
+   * of `read` (keyed by column name), or `undefined` when the server cannot (MariaDB's
+   * `begin not atomic … end` is missing on MySQL; remembered per client), and the caller then
+   * sends the statements one by one.
+   */
+  writeThenRead?(db: unknown, write: SQL, read: SQL, ownTransaction: boolean): Promise<{ count: number; rows: Record<string, unknown>[] } | undefined>;
   /** True when `table` was declared with this dialect's table builder. */
   ownsTable(table: Table): boolean;
   /** True when `db` is this dialect's Drizzle database or transaction object. */

@@ -90,6 +90,23 @@ export function keyWhere(meta: TableMeta, check: boolean, slot: Slot): SQL {
   return sql.join(parts, sql` and `);
 }
 
+/**
+ * The UPDATE of one write with its values bound, assignments in {@link assignments}' order (the
+ * version first where assignments see earlier ones): for statements that are not prepared.
+ *
+ * MySQL: `update \`t\` set \`version\` = case when not (\`t\`.\`a\` <=> ?) then … end, \`a\` = ? where \`t\`.\`id\` = ? and \`t\`.\`version\` = ?`
+ */
+export function literalUpdate(
+  meta: TableMeta,
+  shape: UpdateShape,
+  embedded: Readonly<Record<string, SQL | Column | SQLWrapper>>,
+  values: Record<string, unknown>,
+): SQL {
+  const slot = literalSlot(values);
+  const set = sql.join(assignments(meta, shape, embedded, slot).map(({ key, value }) => sql`${meta.columns[key]!} = ${value}`), sql`, `);
+  return sql`update ${meta.table} set ${set} where ${keyWhere(meta, shape.check, slot)}`;
+}
+
 /** Cache key of a shape: JSON, since column keys may hold any character (`'a,b'` is not `'a'` and `'b'`). */
 function shapeKey(shape: UpdateShape): string {
   return JSON.stringify(['u', shape.check, shape.returning, shape.bump, shape.changeKeys, shape.autoKeys]);
@@ -114,10 +131,7 @@ export async function runUpdate(
   const { adapter, table } = meta;
   if (adapter.assignmentsSeeEarlierValues && shape.bump.type === 'conditional') {
     // Drizzle's set() orders columns as the table does; this statement needs the version first.
-    const slot = literalSlot(values);
-    const set = sql.join(assignments(meta, shape, embedded, slot).map(({ key, value }) => sql`${meta.columns[key]!} = ${value}`), sql`, `);
-    const count = await adapter.executeCount(db, sql`update ${table} set ${set} where ${keyWhere(meta, shape.check, slot)}`);
-    return { count, row: undefined };
+    return { count: await adapter.executeCount(db, literalUpdate(meta, shape, embedded, values)), row: undefined };
   }
   const returning = adapter.supportsReturning && shape.returning;
   const build = () => {

@@ -1,11 +1,12 @@
-import type { Column, SQL, SQLWrapper, Table } from 'drizzle-orm';
+import { sql, type Column, type SQL, type SQLWrapper, type Table } from 'drizzle-orm';
 import { primaryDatabase } from '../dialect/adapters.js';
 import { bumpFor } from './bump.js';
 import { conflictError } from './conflict.js';
 import { ConfigurationError, type RecordModifiedError, type RowKey } from '../errors.js';
 import { readRow } from './row-reader.js';
 import type { TableMeta } from '../schema/table-meta.js';
-import { runUpdate, slotValues, type UpdateShape } from './update-statement.js';
+import { driverRow } from './driver-row.js';
+import { keySlotValues, keyWhere, literalSlot, literalUpdate, runUpdate, slotValues, type UpdateShape } from './update-statement.js';
 import { autoValues, metaFor, splitChanges, writeRequest, type SplitChanges, type WriteOptions, type WriteRequest } from './write-request.js';
 import { inWriteTransaction } from '../transaction/write-transaction.js';
 import type { ChangesOf, DatabaseFor, PrimaryKeyOf, RowOf, TargetOf, VersionKeyOf } from '../schema/table-types.js';
@@ -56,6 +57,10 @@ export async function attemptUpdate(
   const values = slotValues(shape, { changes: split.plain, auto: auto.plain, key: request.key, expected: request.expected }, meta);
   const embedded = { ...split.embedded, ...auto.embedded };
   if (!returning) return updateWithoutRow(db, meta, request, shape, embedded, values, storedKey);
+  if (meta.adapter.writeThenRead && !request.unmatchable) {
+    const outcome = await updateThenRead(db, meta, request, shape, embedded, values, storedKey);
+    if (outcome) return outcome;
+  }
   return inWriteTransaction(db, meta, async (db) => {
     const { count, row } = request.unmatchable ? { count: 0, row: undefined } : await runUpdate(db, meta, shape, embedded, values);
     if (count > 0) {
@@ -68,6 +73,33 @@ export async function attemptUpdate(
     if (matchedUnchanged(meta, request, current)) return { ok: true, row: current! };
     return { ok: false, error: conflictError(meta, request.key, request.expected, current) };
   });
+}
+
+/**
+ * Without RETURNING, where the server runs it as one statement (MariaDB): the UPDATE, its
+ * matched-row count and the locking read of the row in one compound statement and one
+ * transaction (the caller's when `db` is one), so the row is exactly this write's. A write that
+ * matched nothing and moved no key was read in that same transaction; `undefined` when the
+ * server cannot (MySQL), and the statements go one by one.
+ */
+async function updateThenRead(
+  db: unknown,
+  meta: TableMeta,
+  request: WriteRequest,
+  shape: UpdateShape,
+  embedded: Readonly<Record<string, SQL | Column | SQLWrapper>>,
+  values: Record<string, unknown>,
+  storedKey: RowKey,
+): Promise<UpdateOutcome<Record<string, unknown>> | undefined> {
+  const where = keyWhere(meta, false, literalSlot(keySlotValues(meta, storedKey)));
+  const read = sql`select * from ${meta.table} where ${where}${meta.adapter.conflictReadMustLock ? sql` for update` : sql``}`;
+  const result = await meta.adapter.writeThenRead!(db, literalUpdate(meta, shape, embedded, values), read, !meta.adapter.isTransaction(db));
+  if (!result) return undefined;
+  const row = result.rows[0] ? driverRow(meta, result.rows[0]) : null;
+  if (result.count > 0) return row ? { ok: true, row } : { ok: false, error: conflictError(meta, request.key, request.expected, null) };
+  const current = storedKey === request.key ? row : await readRow(db, meta, request.key);
+  if (matchedUnchanged(meta, request, current)) return { ok: true, row: current! };
+  return { ok: false, error: conflictError(meta, request.key, request.expected, current) };
 }
 
 /**
