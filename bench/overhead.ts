@@ -8,6 +8,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { versionedDelete, versionedUpdate } from '../src/index.js';
+import { markNoCompoundStatements } from '../src/mysql/mysql-adapter.js';
 import { closeTestDatabases, testDatabases, type TestDatabase } from '../test/support/databases.js';
 import { tableDdl } from '../test/support/ddl.js';
 import { testSchema } from '../test/support/schema.js';
@@ -105,6 +106,20 @@ export async function overhead(d: TestDatabase, { ops = OPS, rounds = ROUNDS } =
     const plainReturning = (i: number) => db.update(t.accounts).set({ balance: i }).where(eq(t.accounts.id, 2)).returning();
     push('update (plain returns the row too)', await compare(versioned, plainReturning, ops, rounds));
   } else {
+    // The path MySQL takes (no compound statements): begin; update; select … for update; commit,
+    // on a second connection marked as such, against the same plain update.
+    const other = await d.connect(1);
+    try {
+      markNoCompoundStatements(other.db);
+      await other.db.insert(t.accounts).values({ id: 3, owner: 'statement by statement', balance: 0 });
+      let byStatement = (await other.db.select().from(t.accounts).where(eq(t.accounts.id, 3)))[0];
+      const separate = async (i: number) => {
+        byStatement = await versionedUpdate(other.db, t.accounts, byStatement, { balance: i });
+      };
+      push('update (MySQL path: begin; update; select; commit)', await compare(separate, plain, ops, rounds));
+    } finally {
+      await other.close();
+    }
     const plainReadBack = async (i: number) => {
       await plain(i);
       return db.select().from(t.accounts).where(eq(t.accounts.id, 2));

@@ -184,7 +184,8 @@ function keyAfterWrite(meta: TableMeta, key: RowKey, split: SplitChanges, return
 /**
  * Updates one row if its version is still the one in `target`, moving the version in the same
  * statement. Resolves to the row as stored after the update: on MySQL, which has no RETURNING,
- * the row is read back inside the write's transaction, so it is exactly the row this write left,
+ * the row is read back inside the write's transaction (MariaDB: in the same compound statement),
+ * so it is exactly the row this write left,
  * and a write that matched is never reported as a conflict. `db` may be a `withReplicas(…)`
  * wrapper: everything goes to its primary. Throws `RecordModifiedError`
  * (carrying the current row) or `RecordDeletedError`; only that failure path reads once more.
@@ -198,10 +199,12 @@ function keyAfterWrite(meta: TableMeta, key: RowKey, split: SplitChanges, return
  * const saved = await versionedUpdate(db, accounts, row, { balance: row.balance - 10 })
  * // PostgreSQL: update "accounts" set "balance" = $1, "version" = "accounts"."version" + 1
  * //             where "accounts"."id" = $2 and "accounts"."version" = $3 returning …
- * // MySQL:      begin; update `accounts` set `version` = `accounts`.`version` + 1, `balance` = ?
- * //             where `accounts`.`id` = ? and `accounts`.`version` = ?;
- * //             select … where `accounts`.`id` = ? for update; commit
- * //             (in the caller's transaction when `db` is one: no begin / commit of its own)
+ * // MariaDB:    begin not atomic declare exit handler for sqlexception begin rollback; resignal; end;
+ * //             start transaction; update `accounts` set `version` = `accounts`.`version` + 1, `balance` = ?
+ * //             where `accounts`.`id` = ? and `accounts`.`version` = ?; select row_count() as `~dc_matched`;
+ * //             select * from `accounts` where `accounts`.`id` = ? for update; commit; end   (one statement)
+ * // MySQL:      begin; update … (as above); select … where `accounts`.`id` = ? for update; commit
+ * //             (in the caller's transaction when `db` is one: no transaction of its own)
  * // SQLite:     update "accounts" set "balance" = ?, "version" = "accounts"."version" + 1
  * //             where "accounts"."id" = ? and "accounts"."version" = ? returning …
  * const { version } = await versionedUpdate(db, accounts, saved, { balance: 0 }, { returning: false }) // saved.version + 1
