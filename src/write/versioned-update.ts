@@ -92,7 +92,9 @@ async function updateThenRead(
   storedKey: RowKey,
 ): Promise<UpdateOutcome<Record<string, unknown>> | undefined> {
   const where = keyWhere(meta, false, literalSlot(keySlotValues(meta, storedKey)));
-  const read = sql`select * from ${meta.table} where ${where}${meta.adapter.conflictReadMustLock ? sql` for update` : sql``}`;
+  // Each column aliased to its table key: Drizzle's `casing` may make SQL names differ from `column.name`.
+  const fields = sql.join(Object.entries(meta.columns).map(([key, column]) => sql`${column} as ${sql.identifier(key)}`), sql`, `);
+  const read = sql`select ${fields} from ${meta.table} where ${where}${meta.adapter.conflictReadMustLock ? sql` for update` : sql``}`;
   const result = await meta.adapter.writeThenRead!(db, literalUpdate(meta, shape, embedded, values), read, !meta.adapter.isTransaction(db));
   if (!result) return undefined;
   const row = result.rows[0] ? driverRow(meta, result.rows[0]) : null;
@@ -202,7 +204,7 @@ function keyAfterWrite(meta: TableMeta, key: RowKey, split: SplitChanges, return
  * // MariaDB:    begin not atomic declare exit handler for sqlexception begin rollback; resignal; end;
  * //             start transaction; update `accounts` set `version` = `accounts`.`version` + 1, `balance` = ?
  * //             where `accounts`.`id` = ? and `accounts`.`version` = ?; select row_count() as `~dc_matched`;
- * //             select * from `accounts` where `accounts`.`id` = ? for update; commit; end   (one statement)
+ * //             select `id` as `id`, … from `accounts` where `accounts`.`id` = ? for update; commit; end   (one statement)
  * // MySQL:      begin; update … (as above); select … where `accounts`.`id` = ? for update; commit
  * //             (in the caller's transaction when `db` is one: no transaction of its own)
  * // SQLite:     update "accounts" set "balance" = ?, "version" = "accounts"."version" + 1

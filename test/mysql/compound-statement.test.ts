@@ -4,9 +4,11 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/mysql2';
+import { int, mysqlTable, varchar } from 'drizzle-orm/mysql-core';
 import mysql from 'mysql2/promise';
 import * as assert from 'uvu/assert';
 import { RecordDeletedError, RecordModifiedError, isTransientError, versionedUpdate } from '../../src/index.js';
+import { integerVersion } from '../../src/mysql/index.js';
 import { markNoCompoundStatements } from '../../src/mysql/mysql-adapter.js';
 import { rejects } from '../support/assert-rejects.js';
 import { MYSQL_URL } from '../support/databases.js';
@@ -83,6 +85,22 @@ await databaseSuites(
       const moved = await versionedUpdate(db, t.accounts, { id: 1, version: 1 }, { id: 9 });
       assert.equal(moved, { id: 9, owner: 'a', balance: 5, note: null, version: 2 });
       await rejects(() => versionedUpdate(db, t.accounts, { id: 1, version: 1 }, { id: 10 }), RecordDeletedError);
+    });
+
+    test("Drizzle's casing option: the read-back finds columns under their cased SQL names", async () => {
+      const cased = mysqlTable('dc_cased', { id: int().primaryKey(), ownerName: varchar({ length: 20 }), version: integerVersion() });
+      await db.execute(sql.raw('drop table if exists dc_cased'));
+      await db.execute(sql.raw('create table dc_cased (id int primary key, owner_name varchar(20), version int not null default 1)'));
+      const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 1 });
+      try {
+        const snake = drizzle(pool, { casing: 'snake_case' });
+        await snake.insert(cased).values({ id: 1, ownerName: 'a' });
+        const saved = await versionedUpdate(snake, cased, { id: 1, version: 1 }, { ownerName: 'b' });
+        assert.equal(saved, { id: 1, ownerName: 'b', version: 2 });
+      } finally {
+        await pool.end();
+        await db.execute(sql.raw('drop table if exists dc_cased'));
+      }
     });
   },
   { dialects: ['mysql'] },

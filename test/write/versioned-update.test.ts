@@ -191,7 +191,7 @@ await databaseSuites('versionedUpdate', (test, { db, t, d }) => {
     const log: string[] = [];
     const logged = d.logged(log);
     // MariaDB runs the update, its row count and the locking read as one `begin not atomic … end`.
-    const compound = /^begin not atomic (declare exit handler for sqlexception begin rollback; resignal; end; start transaction; )?update .*; select row_count\(\) as `~dc_matched`; select \* from .* for update; (commit; )?end$/;
+    const compound = /^begin not atomic (declare exit handler for sqlexception begin rollback; resignal; end; start transaction; )?update .*; select row_count\(\) as `~dc_matched`; select .* from .* for update; (commit; )?end$/;
     const kinds = () => log.map((q) => (compound.test(q) ? (/start transaction/.test(q) ? 'compound in own transaction' : 'compound') : /^\w+/.exec(q)![0] + (/ for update$/.test(q) ? ' for update' : '')));
     await versionedUpdate(logged, t.accounts, row, { balance: 1 });
     assert.equal(kinds(), d.dialect === 'mysql' ? ['compound in own transaction'] : ['update'], log.join('\n'));
