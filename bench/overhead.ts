@@ -1,7 +1,8 @@
 /**
  * Overhead benchmark: versionedUpdate vs the same plain Drizzle `update … where pk`, per driver,
  * measured in one run as interleaved rounds (median throughput ratio). Also versionedDelete vs
- * plain delete, and on MySQL versioned vs plain update + read-back (the row must be read there).
+ * plain delete, `versionedUpdate(…, { returning: false })` (one statement, nothing read back) vs
+ * the plain update, and on MySQL versioned vs plain update + read-back (the row must be read there).
  * Drivers: every one of test/support/databases.ts (better-sqlite3 on a WAL file included);
  * `DIALECTS=sqlite` (or a driver name) limits them.
  *
@@ -9,6 +10,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { versionedDelete, versionedUpdate } from '../src/index.js';
+import { markNoCompoundStatements } from '../src/mysql/mysql-adapter.js';
 import { closeTestDatabases, testDatabases, type TestDatabase } from '../test/support/databases.js';
 import { tableDdl } from '../test/support/ddl.js';
 import { testSchema } from '../test/support/schema.js';
@@ -94,10 +96,32 @@ export async function overhead(d: TestDatabase, { ops = OPS, rounds = ROUNDS } =
   const push = (measure: string, r: { ratio: number; a: number; b: number }) =>
     out.push({ driver: d.name, measure, ratio: r.ratio, versionedPerSec: r.a, plainPerSec: r.b });
   push('update', await compare(versioned, plain, ops, rounds));
+  // The one-statement write: nothing read back, resolves to the key and the new version.
+  let written: { id: number; version: number } = { id: 1, version: row.version };
+  const noRow = async (i: number) => {
+    const w = await versionedUpdate(db, t.accounts, written, { balance: i }, { returning: false });
+    written = { id: w.id, version: w.version! };
+  };
+  push('update, returning: false', await compare(noRow, plain, ops, rounds));
+  row = (await db.select().from(t.accounts).where(eq(t.accounts.id, 1)))[0];
   if (d.dialect !== 'mysql') {
     const plainReturning = (i: number) => db.update(t.accounts).set({ balance: i }).where(eq(t.accounts.id, 2)).returning();
     push('update (plain returns the row too)', await compare(versioned, plainReturning, ops, rounds));
   } else {
+    // The path MySQL takes (no compound statements): begin; update; select … for update; commit,
+    // on a second connection marked as such, against the same plain update.
+    const other = await d.connect(1);
+    try {
+      markNoCompoundStatements(other.db);
+      await other.db.insert(t.accounts).values({ id: 3, owner: 'statement by statement', balance: 0 });
+      let byStatement = (await other.db.select().from(t.accounts).where(eq(t.accounts.id, 3)))[0];
+      const separate = async (i: number) => {
+        byStatement = await versionedUpdate(other.db, t.accounts, byStatement, { balance: i });
+      };
+      push('update (MySQL path: begin; update; select; commit)', await compare(separate, plain, ops, rounds));
+    } finally {
+      await other.close();
+    }
     const plainReadBack = async (i: number) => {
       await plain(i);
       return db.select().from(t.accounts).where(eq(t.accounts.id, 2));

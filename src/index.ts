@@ -39,7 +39,9 @@ export {
   type ChangesOf,
   type RowOf,
   type TargetOf,
+  type NoRowOptions,
   type UpdateOutcome,
+  type WrittenOf,
 } from './write/versioned-update.js';
 export type { WriteOptions } from './write/write-request.js';
 export type { ColumnKeyOf, DatabaseFor, KeyOf, PrimaryKeyOf, VersionKeyOf, VersionNumber, WritableKeyOf } from './schema/table-types.js';

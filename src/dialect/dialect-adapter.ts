@@ -22,6 +22,13 @@ export interface DialectAdapter {
    */
   readonly affectedRowsMayMissUnchanged: boolean;
   /**
+   * Where {@link affectedRowsMayMissUnchanged} holds: true when `db`'s driver does count changed
+   * rows (mysql2 connected with `flags: ['-FOUND_ROWS']`), or cannot tell. Write paths that send
+   * one statement and read nothing back must then keep the conflict read in the write's
+   * transaction when the write may leave the row unchanged.
+   */
+  countsChangedRows?(db: unknown): boolean;
+  /**
    * Inside a transaction a write matches the latest committed row while a plain SELECT reads the
    * transaction's snapshot (InnoDB REPEATABLE READ), so the read that tells a conflict, and
    * `isChanged`, must be a locking read (`select … for update`) to see what the write saw.
@@ -59,6 +66,15 @@ export interface DialectAdapter {
    * its own through `db.run` (`begin immediate` / savepoints). Only adapters with such drivers define it.
    */
   synchronousTransactions?(db: unknown): boolean;
+  /**
+   * Where the dialect has no `RETURNING`: runs `write` and then `read` as ONE statement, in a
+   * transaction of its own when `ownTransaction` (else in the caller's), so `read` sees exactly
+   * what `write` left, under its row lock. Resolves the rows `write` matched and the driver rows
+   * of `read` (keyed by column name), or `undefined` when the server cannot (MariaDB's
+   * `begin not atomic … end` is missing on MySQL; remembered per client), and the caller then
+   * sends the statements one by one.
+   */
+  writeThenRead?(db: unknown, write: SQL, read: SQL, ownTransaction: boolean): Promise<{ count: number; rows: Record<string, unknown>[] } | undefined>;
   /** True when `table` was declared with this dialect's table builder. */
   ownsTable(table: Table): boolean;
   /** True when `db` is this dialect's Drizzle database or transaction object. */

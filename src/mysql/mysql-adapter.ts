@@ -14,6 +14,75 @@ function mysqlAffectedRows(result: any): number {
   return n;
 }
 
+/** mysql2's `ClientConstants.FOUND_ROWS`: affected rows count matched rows. */
+const CLIENT_FOUND_ROWS = 2;
+
+/**
+ * The client flags mysql2 connects `db` with (its pool's, or its connection's for a
+ * transaction or a single connection); 0 when they cannot be found, so nothing is assumed.
+ */
+function mysql2ClientFlags(db: any): number {
+  const client = (db?.$primary ?? db)?.session?.client;
+  const flags = client?.pool?.config?.connectionConfig?.clientFlags ?? client?.connection?.config?.clientFlags ?? client?.config?.clientFlags;
+  return typeof flags === 'number' ? flags : 0;
+}
+
+/** The mysql2 object that stands for one server: the core pool, else the core connection. */
+function mysql2Server(db: any): object | undefined {
+  const client = (db?.$primary ?? db)?.session?.client;
+  const core = client?.pool ?? client?.connection ?? client;
+  return core?._pool ?? core ?? undefined;
+}
+
+/** Servers (mysql2 pools or connections) that answered a compound statement with a parse error: MySQL. */
+const noCompoundStatements = new WeakSet<object>();
+
+/**
+ * Makes `db`'s server count as one without compound statements, as a MySQL server is found to be
+ * on its first write: for tests of that path on MariaDB. Not part of the public API.
+ * @example
+ * markNoCompoundStatements(db) // versionedUpdate(db, …) now sends begin; update; select … for update; commit
+ */
+export function markNoCompoundStatements(db: unknown): void {
+  const server = mysql2Server(db);
+  if (server) noCompoundStatements.add(server);
+}
+
+/** The column naming `row_count()` in the compound statement's first result set. */
+const MATCHED = sql.identifier('~dc_matched');
+
+/** MySQL's parse error at `begin not atomic`: the server has no anonymous compound statements. */
+function isNoCompoundError(error: unknown): boolean {
+  for (let e: any = error; e; e = e.cause) {
+    if ((e.errno === 1064 || e.code === 'ER_PARSE_ERROR') && /not atomic/i.test(String(e.message))) return true;
+    if (e.cause === e) break;
+  }
+  return false;
+}
+
+/**
+ * MariaDB: `write`, `row_count()` and `read` in one anonymous compound statement (one round trip),
+ * in its own transaction unless `db` is one; an error rolls that transaction back and is
+ * re-raised unchanged (`resignal`), so no transaction stays open on a pooled connection.
+ */
+async function writeThenRead(db: any, write: SQL, read: SQL, ownTransaction: boolean) {
+  const server = mysql2Server(db);
+  if (server && noCompoundStatements.has(server)) return undefined;
+  const body = ownTransaction
+    ? sql`begin not atomic declare exit handler for sqlexception begin rollback; resignal; end; start transaction; ${write}; select row_count() as ${MATCHED}; ${read}; commit; end`
+    : sql`begin not atomic ${write}; select row_count() as ${MATCHED}; ${read}; end`;
+  let result: any;
+  try {
+    result = await db.execute(body);
+  } catch (error) {
+    if (!isNoCompoundError(error)) throw error;
+    if (server) noCompoundStatements.add(server);
+    return undefined;
+  }
+  const [matched, rows] = result[0] as [Record<string, unknown>[], Record<string, unknown>[]];
+  return { count: Number(matched[0]!['~dc_matched']), rows };
+}
+
 const MYSQL_INTEGER_BITS: Record<string, number> = { tinyint: 8, smallint: 16, mediumint: 24, int: 32, bigint: 64 };
 
 /** Range of `int`, `int unsigned`, `tinyint`, … (`serial` is `bigint unsigned`); `undefined` for other types. */
@@ -36,6 +105,7 @@ export const mysqlAdapter: DialectAdapter = {
   assignmentsSeeEarlierValues: true,
   affectedRowsMayMissUnchanged: true,
   conflictReadMustLock: true,
+  countsChangedRows: (db: unknown) => (mysql2ClientFlags(db) & CLIENT_FOUND_ROWS) === 0,
   returningSeesJoinedTables: false,
   maxParameters: 65_535,
   locksRows: true,
@@ -55,6 +125,7 @@ export const mysqlAdapter: DialectAdapter = {
   greatest: (a: SQL, b: SQL) => sql`greatest(${a}, ${b})`,
   affectedRows: mysqlAffectedRows,
   prepare: (query) => query.prepare(),
+  writeThenRead,
   runReturning: () => Promise.reject(new TypeError('MySQL has no UPDATE … RETURNING')),
   runCount: async (prepared, values) => mysqlAffectedRows(await prepared.execute(values)),
   runSelect: (prepared, values) => prepared.execute(values),

@@ -31,7 +31,7 @@ export async function writeUnderLock(
     const auto = autoValues(meta, split.keys);
     const bump = bumpFor(meta, split.keys, request.increment);
     if ((bump.type === 'increment' || bump.type === 'none') && !request.unmatchable && exactValues(meta, split.keys, split.plain, Object.keys(split.embedded).length)) {
-      const shape: UpdateShape = { changeKeys: split.keys, autoKeys: auto.keys, check: request.check, bump };
+      const shape: UpdateShape = { changeKeys: split.keys, autoKeys: auto.keys, check: request.check, bump, returning: false };
       const values = slotValues(shape, { changes: split.plain, auto: auto.plain, key: request.key, expected: request.expected }, meta);
       const { count } = await runUpdate(db, meta, shape, {}, values);
       // Under the lock a checked update of the row just read matches, unless the driver counts changed rows (-FOUND_ROWS).

@@ -11,6 +11,8 @@ export interface UpdateShape {
   autoKeys: readonly string[];
   check: boolean;
   bump: Bump;
+  /** Ask for the stored row back (`RETURNING`, where the dialect has it); `false`: only the count. */
+  returning: boolean;
 }
 
 /** The values of one write, by slot name. */
@@ -88,14 +90,32 @@ export function keyWhere(meta: TableMeta, check: boolean, slot: Slot): SQL {
   return sql.join(parts, sql` and `);
 }
 
+/**
+ * The UPDATE of one write with its values bound, assignments in {@link assignments}' order (the
+ * version first where assignments see earlier ones): for statements that are not prepared.
+ *
+ * MySQL: `update \`t\` set \`version\` = case when not (\`t\`.\`a\` <=> ?) then … end, \`a\` = ? where \`t\`.\`id\` = ? and \`t\`.\`version\` = ?`
+ */
+export function literalUpdate(
+  meta: TableMeta,
+  shape: UpdateShape,
+  embedded: Readonly<Record<string, SQL | Column | SQLWrapper>>,
+  values: Record<string, unknown>,
+): SQL {
+  const slot = literalSlot(values);
+  const set = sql.join(assignments(meta, shape, embedded, slot).map(({ key, value }) => sql`${meta.columns[key]!} = ${value}`), sql`, `);
+  return sql`update ${meta.table} set ${set} where ${keyWhere(meta, shape.check, slot)}`;
+}
+
 /** Cache key of a shape: JSON, since column keys may hold any character (`'a,b'` is not `'a'` and `'b'`). */
 function shapeKey(shape: UpdateShape): string {
-  return JSON.stringify(['u', shape.check, shape.bump, shape.changeKeys, shape.autoKeys]);
+  return JSON.stringify(['u', shape.check, shape.returning, shape.bump, shape.changeKeys, shape.autoKeys]);
 }
 
 /**
- * Runs one checked UPDATE and reports rows matched (and the stored row where RETURNING exists).
- * Statements without embedded SQL values are prepared once per database object and shape.
+ * Runs one checked UPDATE and reports rows matched (and the stored row where RETURNING exists
+ * and `shape.returning` asks for it). Statements without embedded SQL values are prepared once
+ * per database object and shape.
  *
  * PostgreSQL: `update "t" set "a" = $1, "version" = "t"."version" + 1 where "t"."id" = $2 and "t"."version" = $3 returning …`
  * MySQL:      `update \`t\` set \`a\` = ?, \`version\` = \`t\`.\`version\` + 1 where \`t\`.\`id\` = ? and \`t\`.\`version\` = ?`
@@ -111,19 +131,17 @@ export async function runUpdate(
   const { adapter, table } = meta;
   if (adapter.assignmentsSeeEarlierValues && shape.bump.type === 'conditional') {
     // Drizzle's set() orders columns as the table does; this statement needs the version first.
-    const slot = literalSlot(values);
-    const set = sql.join(assignments(meta, shape, embedded, slot).map(({ key, value }) => sql`${meta.columns[key]!} = ${value}`), sql`, `);
-    const count = await adapter.executeCount(db, sql`update ${table} set ${set} where ${keyWhere(meta, shape.check, slot)}`);
-    return { count, row: undefined };
+    return { count: await adapter.executeCount(db, literalUpdate(meta, shape, embedded, values)), row: undefined };
   }
+  const returning = adapter.supportsReturning && shape.returning;
   const build = () => {
     const set = Object.fromEntries(assignments(meta, shape, embedded, placeholderSlot).map(({ key, value }) => [key, value]));
     let query = db.update(table).set(set).where(keyWhere(meta, shape.check, placeholderSlot));
-    if (adapter.supportsReturning) query = query.returning();
+    if (returning) query = query.returning();
     return adapter.prepare(query, statementName());
   };
   const prepared = Object.keys(embedded).length === 0 ? cachedStatement(db, table, shapeKey(shape), build) : build();
-  if (adapter.supportsReturning) {
+  if (returning) {
     const rows = await adapter.runReturning(prepared, values);
     return { count: rows.length, row: rows[0] };
   }

@@ -11,7 +11,8 @@ import type { DatabaseFor, TargetOf } from '../schema/table-types.js';
  * Deletes one row if its version is still the one in `target`. Throws `RecordModifiedError`
  * or `RecordDeletedError` when it is not; the current row for the error is read as the delete saw
  * it (a locking read on MySQL, so a REPEATABLE READ snapshot never hides the newer version).
- * A `withReplicas(…)` wrapper deletes and reads on its primary.
+ * A `withReplicas(…)` wrapper deletes and reads on its primary. Success always is that one
+ * statement and nothing read back, so `{ returning: false }` changes nothing here.
  * @example
  * await versionedDelete(db, accounts, row)
  * // PostgreSQL: delete from "accounts" where "accounts"."id" = $1 and "accounts"."version" = $2

@@ -14,6 +14,13 @@ export interface WriteOptions {
   check?: boolean;
   /** `false` keeps the version as it is for this call (a shadow write; the check still applies). */
   increment?: boolean;
+  /**
+   * `false`: send the one UPDATE and read nothing back (no `RETURNING`, on MySQL no read-back
+   * transaction); the update resolves to the row's primary key and its new version where that
+   * is known without a read ({@link WrittenOf}). A conflict still reads the current row for
+   * its error. Deletes never read a row back: there it changes nothing.
+   */
+  returning?: boolean;
 }
 
 /** One row's write, decided before any SQL is sent. */

@@ -27,6 +27,44 @@ await databaseSuites('mysql2 without FOUND_ROWS', (test, { t }) => {
     }
   });
 
+  test('changed-row counts with returning: false: an unchanged row is no conflict, decided in the write\'s transaction', async () => {
+    const log: string[] = [];
+    const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 1, flags: ['-FOUND_ROWS'] });
+    try {
+      const db: any = drizzle(pool, { logger: { logQuery: (q: string) => void log.push(q) } });
+      await db.insert(t.posts).values({ id: 1, title: 't', body: 'b' });
+      const [row] = await db.select().from(t.posts);
+      log.length = 0;
+      // Nothing moves the version and views already is 0: 0 changed rows, yet the write matched.
+      assert.equal(await versionedUpdate(db, t.posts, row, { views: 0 }, { returning: false }), { id: 1, version: 1 });
+      // The update and the read that tells "unchanged" from "conflict" share one transaction.
+      assert.equal(log.map((q) => q.split(' ')[0]!.toLowerCase()), ['begin', 'update', 'select', 'commit']);
+      await versionedUpdate(db, t.posts, row, { title: 'moved' });
+      await rejects(() => versionedUpdate(db, t.posts, row, { views: 0 }, { returning: false }), RecordModifiedError);
+      // A write that always moves the version counts 1 changed row: one statement.
+      log.length = 0;
+      assert.equal(await versionedUpdate(db, t.posts, { id: 1, version: 2 }, {}, { returning: false }), { id: 1, version: 3 });
+      assert.is(log.length, 1);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  test('matched-row counts (the default): returning: false on a conditional version is one statement', async () => {
+    const log: string[] = [];
+    const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 1 });
+    try {
+      const db: any = drizzle(pool, { logger: { logQuery: (q: string) => void log.push(q) } });
+      await db.insert(t.posts).values({ id: 1, title: 't', body: 'b' });
+      log.length = 0;
+      assert.equal(await versionedUpdate(db, t.posts, { id: 1, version: 1 }, { views: 0 }, { returning: false }), { id: 1, version: 1 });
+      assert.equal(await versionedUpdate(db, t.posts, { id: 1, version: 1 }, { title: 'u' }, { returning: false }), { id: 1, version: undefined });
+      assert.is(log.length, 2, log.join('\n'));
+    } finally {
+      await pool.end();
+    }
+  });
+
   test('changed-row counts: a batch with an unchanged row applies every row; a stale one still conflicts', async () => {
     const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 1, flags: ['-FOUND_ROWS'] });
     try {

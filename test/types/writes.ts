@@ -24,6 +24,8 @@ import {
   versionedDeleteMany,
   versionedUpdate,
   versionedUpdateMany,
+  type VersionNumber,
+  type WrittenOf,
 } from '../../src/index.js';
 import { integerVersion as myVersion } from '../../src/mysql/index.js';
 import { conditionalVersion, integerVersion, timestampVersion } from '../../src/pg/index.js';
@@ -80,6 +82,21 @@ export async function writes(): Promise<void> {
   const outcome = await tryVersionedUpdate(pg, accounts, row, { balance: 0 });
   if (outcome.ok) expectType<Equal<typeof outcome.row, typeof accounts.$inferSelect>>(true);
   else expectType<Equal<NonNullable<typeof outcome.error.current>, typeof accounts.$inferSelect>>(true);
+  // `returning: false`: the key and the version (undefined where not known without a read).
+  const written = await versionedUpdate(pg, accounts, row, { balance: 1 }, { returning: false });
+  expectType<Equal<typeof written.id, string>>(true);
+  expectType<Equal<typeof written.version, VersionNumber | undefined>>(true);
+  const writtenTags = await versionedUpdate(pg, tags, { org: 1, slug: 'a', version: 1 }, {}, { returning: false, check: true });
+  expectType<Equal<typeof writtenTags.version, VersionNumber | undefined>>(true);
+  const returned = await versionedUpdate(pg, accounts, row, { balance: 1 }, { returning: true });
+  expectType<Equal<typeof returned, typeof accounts.$inferSelect>>(true);
+  const either = await versionedUpdate(lite, notes, { id: 1, version: 1 }, { body: 'x' }, { returning: Math.random() > 0.5 });
+  expectType<Equal<typeof either, typeof notes.$inferSelect | WrittenOf<typeof notes>>>(true);
+  if (written.version !== undefined) await versionedUpdate(pg, accounts, { id: written.id, version: written.version }, { balance: 2 });
+  const tried = await tryVersionedUpdate(mysql, items, { id: 1, version: 1 }, { name: 'y' }, { returning: false });
+  if (tried.ok) expectType<Equal<typeof tried.row, WrittenOf<typeof items>>>(true);
+  else expectType<Equal<NonNullable<typeof tried.error.current>, typeof items.$inferSelect>>(true);
+  await versionedDelete(pg, accounts, row, { returning: false });
   const many = await versionedUpdateMany(pg, accounts, [{ target: row, changes: { balance: 1 } }], { policy: 'silent' });
   expectType<Equal<(typeof many.updated)[number], typeof accounts.$inferSelect>>(true);
   await versionedDeleteMany(lite, notes, [{ id: 1, version: 1 }]);
@@ -88,7 +105,7 @@ export async function writes(): Promise<void> {
   expectType<Equal<typeof target.id, string>>(true);
   const key: 'version' | undefined = getVersionColumn(accounts)?.key;
   applyConcurrencyCheck(users, 'revision');
-  void [changed, key, many, target];
+  void [changed, key, many, target, writtenTags, returned, either];
 
   // Mistakes the compiler must catch.
   // @ts-expect-error a MySQL database for a pg table
@@ -129,6 +146,12 @@ export async function writes(): Promise<void> {
   await versionedUpdate(pg, accounts, row, { doubled: 4 });
   // @ts-expect-error a typo on the result
   void saved.balanse;
+  // @ts-expect-error returning: false resolves to the key and version only, not the row
+  void written.balance;
+  // @ts-expect-error the version of a returning: false write may be unknown: not a target as it is
+  await versionedUpdate(pg, accounts, written, {});
+  // @ts-expect-error returning takes a boolean
+  await versionedUpdate(pg, accounts, row, {}, { returning: 'no' });
   // @ts-expect-error a typo on the conflict's current row
   if (!outcome.ok) void outcome.error.current?.balanse;
   // @ts-expect-error the version inside a batch item's changes
