@@ -84,6 +84,16 @@ export function takesTurns(db: unknown, adapter: DialectAdapter): boolean {
 }
 
 /**
+ * `fn()` in its turn on a driver whose writes take turns ({@link takesTurns}), else at once: for
+ * the one-statement writes (`versionedDelete`, `returning: false`), which open no transaction.
+ * @example
+ * await inTurn(db, meta.adapter, () => adapter.runCount(prepared, values)) // no SQL of its own
+ */
+export function inTurn<R>(db: unknown, adapter: DialectAdapter, fn: () => Promise<R>): Promise<R> {
+  return takesTurns(db, adapter) ? withConnectionTurn(db, fn) : fn();
+}
+
+/**
  * {@link inTransaction}'s path for synchronous drivers: `fn(db)` between `begin immediate` and
  * `commit` (a savepoint inside the caller's transaction), rolled back when it throws; the error of
  * `fn` surfaces even when the rollback fails (the rollback's attached as its `cause`).

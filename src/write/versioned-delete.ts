@@ -2,6 +2,7 @@ import type { Table } from 'drizzle-orm';
 import { primaryDatabase } from '../dialect/adapters.js';
 import { conflictError } from './conflict.js';
 import { readRow } from './row-reader.js';
+import { inTurn } from '../transaction/sync-transaction.js';
 import { cachedStatement, statementName } from './statement-cache.js';
 import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js';
 import { metaFor, writeRequest, type WriteOptions } from './write-request.js';
@@ -33,6 +34,10 @@ export async function versionedDelete<T extends Table>(
   );
   const values = keySlotValues(meta, request.key);
   if (request.check) values['e'] = request.expected;
-  if (!request.unmatchable && (await meta.adapter.runCount(prepared, values)) > 0) return;
-  throw conflictError(meta, request.key, request.expected, await readRow(primary, meta, request.key));
+  // better-sqlite3: wait while another call of ours holds a transaction on this file.
+  const current = await inTurn(primary, meta.adapter, async () => {
+    if (!request.unmatchable && (await meta.adapter.runCount(prepared, values)) > 0) return undefined;
+    return { row: await readRow(primary, meta, request.key) };
+  });
+  if (current) throw conflictError(meta, request.key, request.expected, current.row);
 }

@@ -8,6 +8,7 @@ import type { TableMeta } from '../schema/table-meta.js';
 import { driverRow } from './driver-row.js';
 import { keySlotValues, keyWhere, literalSlot, literalUpdate, runUpdate, slotValues, type UpdateShape } from './update-statement.js';
 import { autoValues, metaFor, splitChanges, writeRequest, type SplitChanges, type WriteOptions, type WriteRequest } from './write-request.js';
+import { inTurn } from '../transaction/sync-transaction.js';
 import { inWriteTransaction } from '../transaction/write-transaction.js';
 import type { ChangesOf, DatabaseFor, PrimaryKeyOf, RowOf, TargetOf, VersionKeyOf } from '../schema/table-types.js';
 
@@ -141,7 +142,7 @@ async function updateWithoutRow(
     if (matchedUnchanged(meta, request, current)) return { ok: true, row: written(current![meta.version.key]) };
     return { ok: false, error: conflictError(meta, request.key, request.expected, current) };
   };
-  return mayCountZero ? inWriteTransaction(db, meta, run) : run(db);
+  return mayCountZero ? inWriteTransaction(db, meta, run) : inTurn(db, meta.adapter, () => run(db));
 }
 
 /**

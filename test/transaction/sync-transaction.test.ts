@@ -107,6 +107,8 @@ await databaseSuites(
 
     test('connections of one process take turns: batches and single writes on 6 connections, no SQLITE_BUSY', async () => {
       await db.insert(t.accounts).values(Array.from({ length: 6 }, (_, i) => ({ id: i + 1, owner: 'o', balance: 0 })));
+      // One more row per writer, deleted by it (versionedDelete takes turns too).
+      await db.insert(t.accounts).values(Array.from({ length: 6 }, (_, i) => ({ id: 101 + i, owner: 'd', balance: 0 })));
       const pools = await Promise.all(Array.from({ length: 6 }, () => d.connect(1)));
       // A short busy timeout: a connection blocking on another's write lock would fail at once, not after 10 s.
       for (const p of pools) p.db.$client.pragma('busy_timeout = 50');
@@ -123,9 +125,23 @@ await databaseSuites(
                 { policy: 'silent' },
               );
               const [mine] = await p.db.select().from(t.accounts).where(eq(t.accounts.id, w + 1));
-              await versionedUpdate(p.db, t.accounts, mine, { note: `w${w}` }).catch((e: unknown) => {
+              // Odd rounds the one-statement form ({ returning: false }), which takes turns as well.
+              await versionedUpdate(p.db, t.accounts, mine, { note: `w${w}` }, i % 2 ? { returning: false } : undefined).catch((e: unknown) => {
                 if (!(e instanceof RecordModifiedError)) throw e;
               });
+              if (i === 5) {
+                // The batches of the others move this row too: re-read and retry until the delete wins.
+                for (let deleted = false; !deleted; ) {
+                  const [extra] = await p.db.select().from(t.accounts).where(eq(t.accounts.id, 101 + w));
+                  deleted = await versionedDelete(p.db, t.accounts, extra).then(
+                    () => true,
+                    (e: unknown) => {
+                      if (!(e instanceof RecordModifiedError)) throw e;
+                      return false;
+                    },
+                  );
+                }
+              }
             }
           }),
         );
@@ -136,6 +152,7 @@ await databaseSuites(
       }
       assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
       const rows = await db.select().from(t.accounts);
+      assert.ok(rows.every((r: any) => r.id <= 6), 'every writer deleted its extra row');
       // Each applied batch increment moved the version once; the single writes moved it further.
       for (const r of rows) assert.ok(r.balance > 0 && r.version > r.balance && r.note !== null, JSON.stringify(r));
     });
