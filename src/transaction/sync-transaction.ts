@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { primaryDatabase } from '../dialect/adapters.js';
 import type { DialectAdapter } from '../dialect/dialect-adapter.js';
 import { ConfigurationError } from '../errors.js';
+import { inQueueTurn } from './queue-turn.js';
 
 /**
  * Transactions on a driver whose Drizzle session is synchronous (better-sqlite3, and SQLite
@@ -61,18 +62,7 @@ export async function withConnectionTurn<R>(db: unknown, fn: () => Promise<R>): 
   const key = lockKey(db);
   const mine = held.getStore();
   if (mine?.has(key)) return fn();
-  const before = queues.get(key);
-  let release!: () => void;
-  const turn = new Promise<void>((resolve) => (release = resolve));
-  const tail = (before ?? Promise.resolve()).then(() => turn);
-  queues.set(key, tail);
-  try {
-    if (before) await before;
-    return await held.run(new Set([...(mine ?? []), key]), fn);
-  } finally {
-    release();
-    if (queues.get(key) === tail) queues.delete(key);
-  }
+  return inQueueTurn(queues, key, () => held.run(new Set([...(mine ?? []), key]), fn));
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Table } from 'drizzle-orm';
 import { formatKey, type RowKey } from '../errors.js';
+import { inQueueTurn } from '../transaction/queue-turn.js';
 
 /**
  * Which rows are hot right now, for `versionedModify` (mostly-optimistic concurrency control,
@@ -100,19 +101,10 @@ let queuedRuns = 0;
  * queued call could wait for one that waits for a row lock the caller's transaction holds.
  */
 export async function serialized<R>(id: string, fn: () => Promise<R>): Promise<R> {
-  const before = queues.get(id);
-  let release!: () => void;
-  const mine = new Promise<void>((resolve) => (release = resolve));
-  const tail = before ? before.then(() => mine) : mine;
-  queues.set(id, tail);
-  try {
-    if (before) await before;
+  return inQueueTurn(queues, id, () => {
     queuedRuns++;
-    return await fn();
-  } finally {
-    release();
-    if (queues.get(id) === tail) queues.delete(id);
-  }
+    return fn();
+  });
 }
 
 /** How many calls ran through {@link serialized} (tests). */
