@@ -30,8 +30,10 @@ for kind in esm cjs; do
   done
   cp "$root/scripts/package-consumer/app.ts" "$app/app.ts"
   # The type tests, importing the package as users do.
-  sed -e "s#'../../src/index.js'#'drizzle-concurrency'#" -e "s#'../../src/\(pg\|mysql\|sqlite\)/index.js'#'drizzle-concurrency/\1-core'#" \
-    "$root/test/types/writes.ts" >"$app/types-writes.ts"
+  for types in "$root"/test/types/*.ts; do
+    sed -e "s#'../../src/index.js'#'drizzle-concurrency'#" -e "s#'../../src/\(pg\|mysql\|sqlite\)/index.js'#'drizzle-concurrency/\1-core'#" \
+      "$types" >"$app/types-$(basename "$types")"
+  done
   if [ "$kind" = esm ]; then
     echo '{ "name": "consumer-esm", "private": true, "type": "module" }' >"$app/package.json"
     module=NodeNext; verbatim=true

@@ -1,4 +1,5 @@
 import { sql, type Column, type SQL } from 'drizzle-orm';
+import type { QueryDatabase } from '../dialect/query-database.js';
 import { conflictError } from '../write/conflict.js';
 import { ConfigurationError, formatKey, type RecordModifiedError, type RowKey } from '../errors.js';
 import type { TableMeta } from '../schema/table-meta.js';
@@ -144,7 +145,7 @@ function lockOrder(meta: TableMeta, requests: readonly WriteRequest[]): number[]
  * row are a `ConfigurationError`.
  * @returns per item, its stored row or `null` when there is none
  */
-export async function lockBatchRows(tx: any, meta: TableMeta, requests: readonly WriteRequest[]): Promise<(Record<string, unknown> | null)[]> {
+export async function lockBatchRows(tx: QueryDatabase, meta: TableMeta, requests: readonly WriteRequest[]): Promise<(Record<string, unknown> | null)[]> {
   const { adapter, table, primaryKey } = meta;
   const at = indexKey(meta);
   const stored: (Record<string, unknown> | null)[] = requests.map(() => null);
@@ -159,7 +160,7 @@ export async function lockBatchRows(tx: any, meta: TableMeta, requests: readonly
       .leftJoin(rows.source, rows.keyOn)
       .where(keysIn(meta, chunk.map((i) => requests[i]!.key)))
       .orderBy(...primaryKey.map(({ column }) => column));
-    for (const row of (await query) as Record<string, unknown>[]) {
+    for (const row of await query) {
       const index = row[at] as number | null;
       if (index === null || index === undefined) continue;
       delete row[at];
@@ -209,7 +210,7 @@ export function partition(
  * by the database: `select t.*, b.index from t join (<index, key>) b on t.pk = b.key`.
  * @returns the rows by item index
  */
-export async function readBack(tx: any, meta: TableMeta, entries: readonly { index: number; key: RowKey }[]): Promise<Map<number, Record<string, unknown>>> {
+export async function readBack(tx: QueryDatabase, meta: TableMeta, entries: readonly { index: number; key: RowKey }[]): Promise<Map<number, Record<string, unknown>>> {
   const at = indexKey(meta);
   const out = new Map<number, Record<string, unknown>>();
   const size = chunkSize(meta, meta.primaryKey.length + 1);
@@ -217,7 +218,7 @@ export async function readBack(tx: any, meta: TableMeta, entries: readonly { ind
     const chunk = entries.slice(c, c + size);
     const rows = indexedRows(meta, meta.primaryKey.map(({ column }) => column), chunk.map((e) => ({ index: e.index, values: keyValues(meta, e.key) })));
     const found = await tx.select({ ...meta.columns, [at]: rows.index }).from(meta.table).innerJoin(rows.source, rows.keyOn);
-    for (const row of found as Record<string, unknown>[]) {
+    for (const row of found) {
       const index = row[at] as number;
       delete row[at];
       out.set(index, row);

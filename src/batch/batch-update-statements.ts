@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import type { QueryDatabase } from '../dialect/query-database.js';
 import { bumpFor, bumpSql, wallClockMicros, type Bump } from '../write/bump.js';
 import { chunkSize, indexKey, indexedRows, keyMatch, keysIn, keyValues } from './batch-rows.js';
 import type { Assignment } from '../dialect/dialect-adapter.js';
@@ -45,7 +46,7 @@ export interface BatchUpdateResult {
  * Conditional bumps where assignments see earlier ones (MySQL) use a single-table UPDATE with
  * one CASE branch per row instead.
  */
-export async function runBatchUpdates(tx: any, meta: TableMeta, items: readonly IndexedItem[]): Promise<BatchUpdateResult> {
+export async function runBatchUpdates(tx: QueryDatabase, meta: TableMeta, items: readonly IndexedItem[]): Promise<BatchUpdateResult> {
   const out: BatchUpdateResult = { rows: new Map(), count: 0 };
   for (const group of groups(items)) {
     const sample = group[0]!.item;
@@ -108,7 +109,7 @@ function caseWidth(meta: TableMeta, sample: BatchItem): number {
  * where t.id = b.c1 and t.version = b.c2 returning t.*, b.c0` (MySQL: `update (select … union
  * all …) as b straight_join t on … set …`), the rows bound per the table's columns.
  */
-async function joinedUpdate(tx: any, meta: TableMeta, items: readonly IndexedItem[]): Promise<Record<string, unknown>[] | number> {
+async function joinedUpdate(tx: QueryDatabase, meta: TableMeta, items: readonly IndexedItem[]): Promise<Record<string, unknown>[] | number> {
   const { adapter, table, version, primaryKey } = meta;
   const sample = items[0]!.item;
   const check = sample.request.check;
@@ -127,7 +128,7 @@ async function joinedUpdate(tx: any, meta: TableMeta, items: readonly IndexedIte
       values: [
         ...keyValues(meta, item.request.key),
         ...(check ? [sql.param(item.request.expected, version.column) as unknown as SQL] : []),
-        ...plainKeys.map((key) => sql.param(item.changes.plain[key], meta.columns[key]!) as unknown as SQL),
+        ...plainKeys.map((key) => sql.param(item.changes.plain[key], meta.columns[key]) as unknown as SQL),
       ],
     })),
   );
@@ -180,7 +181,7 @@ function versionSql(meta: TableMeta, bump: Bump, valueOf: (key: string) => SQL):
  * else version end, c = case when id = ? then ? … else c end where id in (…) and version =
  * case when id = ? then ? … end`, assigned left to right so each bump compares the old values.
  */
-async function caseUpdate(tx: any, meta: TableMeta, entries: readonly IndexedItem[]): Promise<number> {
+async function caseUpdate(tx: QueryDatabase, meta: TableMeta, entries: readonly IndexedItem[]): Promise<number> {
   const items = entries.map((e) => e.item);
   const where = sql.join(
     [keysIn(meta, items.map((i) => i.request.key)), versionsMatch(meta, items.map((i) => i.request))].filter((p): p is SQL => !!p),
@@ -213,5 +214,5 @@ function versionsMatch(meta: TableMeta, requests: readonly WriteRequest[]): SQL 
 
 function valueSql(meta: TableMeta, changes: SplitChanges, key: string): SQL {
   const embedded = changes.embedded[key];
-  return embedded !== undefined ? sql`${embedded}` : sql`${sql.param(changes.plain[key], meta.columns[key]!)}`;
+  return embedded !== undefined ? sql`${embedded}` : sql`${sql.param(changes.plain[key], meta.columns[key])}`;
 }

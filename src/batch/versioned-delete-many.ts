@@ -1,11 +1,12 @@
 import { sql, type Table } from 'drizzle-orm';
+import type { QueryDatabase } from '../dialect/query-database.js';
 import { atItem, batchArray } from './batch-input.js';
 import { checkBatch, chunkSize, indexedRows, keyValues, lockBatchRows, partition } from './batch-rows.js';
 import { ConcurrencyError, type RecordModifiedError } from '../errors.js';
 import { inTransaction } from '../transaction/in-transaction.js';
 import type { TableMeta } from '../schema/table-meta.js';
 import type { BatchOptions } from './versioned-update-many.js';
-import { metaFor, writeRequest, type WriteRequest } from '../write/write-request.js';
+import { writeTarget, writeRequest, type WriteRequest } from '../write/write-request.js';
 import type { DatabaseFor, TargetOf } from '../schema/table-types.js';
 
 /** What a batch delete removed and what conflicted. */
@@ -38,15 +39,15 @@ export async function versionedDeleteMany<T extends Table, Target extends Target
   targets: readonly Target[],
   options: BatchOptions = {},
 ): Promise<DeleteManyResult<Target>> {
-  const meta = metaFor(db, table);
+  const { db: primary, meta } = writeTarget(db, table);
   const list = batchArray(meta, 'versionedDeleteMany', targets, 'targets') as readonly Target[];
   const requests = list.map((target, index) => atItem(meta, index, () => writeRequest(meta, target, options, 'delete')));
   const policy = options.policy ?? 'abort';
   checkBatch(meta, policy, requests);
   if (requests.length === 0) return { deleted: [], conflicts: [] };
-  return inTransaction(db, async (tx) => {
+  return inTransaction(primary, async (tx) => {
     const { ok, conflicts } = partition(meta, requests, await lockBatchRows(tx, meta, requests));
-    if (policy === 'abort' && conflicts.length > 0) throw conflicts[0];
+    if (policy === 'abort' && conflicts[0]) throw conflicts[0];
     const gone = ok.map((index) => requests[index]!);
     let count = 0;
     for (const group of [gone.filter((r) => r.check), gone.filter((r) => !r.check)]) count += await runDeletes(tx, meta, group);
@@ -62,7 +63,7 @@ export async function versionedDeleteMany<T extends Table, Target extends Target
  * (MySQL: `delete t from <rows> b straight_join t on …`) for requests that all
  * check (or all skip the check), in chunks under the parameter limit: the number of rows deleted.
  */
-async function runDeletes(tx: any, meta: TableMeta, requests: readonly WriteRequest[]): Promise<number> {
+async function runDeletes(tx: QueryDatabase, meta: TableMeta, requests: readonly WriteRequest[]): Promise<number> {
   if (requests.length === 0) return 0;
   const { adapter, table, version, primaryKey } = meta;
   const check = requests[0]!.check;

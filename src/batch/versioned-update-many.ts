@@ -1,11 +1,12 @@
 import type { Table } from 'drizzle-orm';
+import type { QueryDatabase } from '../dialect/query-database.js';
 import { atItem, batchArray, updateItem } from './batch-input.js';
 import { checkBatch, lockBatchRows, partition, readBack, type BatchPolicy } from './batch-rows.js';
 import { batchItem, runBatchUpdates, type BatchItem, type IndexedItem } from './batch-update-statements.js';
 import { ConcurrencyError, ConfigurationError, formatKey, type RecordModifiedError, type RowKey } from '../errors.js';
 import { inTransaction } from '../transaction/in-transaction.js';
 import type { TableMeta } from '../schema/table-meta.js';
-import { metaFor, type WriteOptions } from '../write/write-request.js';
+import { writeTarget, type WriteOptions } from '../write/write-request.js';
 import type { ChangesOf, DatabaseFor, RowOf, TargetOf } from '../schema/table-types.js';
 
 /** Options of the batch writes. */
@@ -55,7 +56,7 @@ export async function versionedUpdateMany<T extends Table>(
   items: readonly { target: TargetOf<T>; changes: ChangesOf<T> }[],
   options: BatchOptions = {},
 ): Promise<UpdateManyResult<RowOf<T>>> {
-  const meta = metaFor(db, table);
+  const { db: primary, meta } = writeTarget(db, table);
   const prepared = batchArray(meta, 'versionedUpdateMany', items, '{ target, changes }').map((raw, index) => {
     const { target, changes } = updateItem(meta, raw, index);
     return atItem(meta, index, () => batchItem(meta, target, changes, options));
@@ -64,7 +65,8 @@ export async function versionedUpdateMany<T extends Table>(
   checkBatch(meta, policy, prepared.map((i) => i.request));
   prepared.forEach((item, index) => keyAfter(meta, item, index));
   if (prepared.length === 0) return { updated: [], conflicts: [] };
-  return inTransaction(db, (tx) => updateBatch(tx, meta, prepared, policy), meta.adapter, `batch update of "${meta.name}"`);
+  const result = await inTransaction(primary, (tx) => updateBatch(tx, meta, prepared, policy), meta.adapter, `batch update of "${meta.name}"`);
+  return result as UpdateManyResult<RowOf<T>>;
 }
 
 /**
@@ -72,10 +74,10 @@ export async function versionedUpdateMany<T extends Table>(
  * the items by their index (RETURNING where it carries the index, else one read back by the
  * key each row has now).
  */
-async function updateBatch(tx: any, meta: TableMeta, items: BatchItem[], policy: BatchPolicy): Promise<UpdateManyResult<any>> {
+async function updateBatch(tx: QueryDatabase, meta: TableMeta, items: BatchItem[], policy: BatchPolicy): Promise<UpdateManyResult<Record<string, unknown>>> {
   const stored = await lockBatchRows(tx, meta, items.map((i) => i.request));
   const { ok, conflicts } = partition(meta, items.map((i) => i.request), stored);
-  if (policy === 'abort' && conflicts.length > 0) throw conflicts[0];
+  if (policy === 'abort' && conflicts[0]) throw conflicts[0];
   if (ok.length === 0) return { updated: [], conflicts };
   const applied: IndexedItem[] = ok.map((index) => ({ index, item: items[index]! }));
   const { rows, count } = await runBatchUpdates(tx, meta, applied);
@@ -87,7 +89,7 @@ async function updateBatch(tx: any, meta: TableMeta, items: BatchItem[], policy:
     : await readBack(tx, meta, applied.map(({ index, item }) => ({ index, key: keyAfter(meta, item, index) })));
   const missing = applied.filter(({ index }) => !written.has(index));
   if (missing.length > 0) throw unexpected(meta, applied.length, applied.length - missing.length);
-  return { updated: applied.map(({ index }) => written.get(index)), conflicts };
+  return { updated: applied.map(({ index }) => written.get(index)!), conflicts };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { getTableName, type Table } from 'drizzle-orm';
 import type { DialectAdapter } from './dialect-adapter.js';
+import type { QueryDatabase } from './query-database.js';
 import { describeValue } from '../describe-value.js';
 import { ConfigurationError } from '../errors.js';
 import { mysqlAdapter } from '../mysql/mysql-adapter.js';
@@ -35,10 +36,16 @@ export function primaryDatabase(db: unknown): unknown {
   return adapters.some((a) => a.ownsDatabase(primary)) ? primary : db;
 }
 
-/** Checks that `db` (or a `withReplicas` wrapper's primary) is a Drizzle database or transaction of the table's dialect. */
-export function checkDatabase(db: unknown, table: Table, adapter: DialectAdapter): void {
+/**
+ * The database that writes `table` go to (a `withReplicas` wrapper's primary, else `db`), after
+ * checking that it is a Drizzle database or transaction of the table's dialect.
+ * @example
+ * checkDatabase(withReplicas(primary, [replica]), accounts, pgAdapter) === primary // true
+ * checkDatabase('db', accounts, pgAdapter) // ConfigurationError: "db" is not a Drizzle database …
+ */
+export function checkDatabase(db: unknown, table: Table, adapter: DialectAdapter): QueryDatabase {
   db = primaryDatabase(db);
-  if (adapter.ownsDatabase(db)) return;
+  if (adapter.ownsDatabase(db)) return db;
   const other = adapters.find((a) => a.ownsDatabase(db));
   throw new ConfigurationError(
     other

@@ -1,4 +1,5 @@
 import { sql, type Column, type SQL, type Table } from 'drizzle-orm';
+import type { BuiltQuery, PreparedQuery, QueryDatabase, SelectQuery } from './query-database.js';
 
 /** The three SQL dialects the library speaks. */
 export type DialectName = 'pg' | 'mysql' | 'sqlite';
@@ -27,7 +28,7 @@ export interface DialectAdapter {
    * one statement and read nothing back must then keep the conflict read in the write's
    * transaction when the write may leave the row unchanged.
    */
-  countsChangedRows?(db: unknown): boolean;
+  countsChangedRows?(db: QueryDatabase): boolean;
   /**
    * Inside a transaction a write matches the latest committed row while a plain SELECT reads the
    * transaction's snapshot (InnoDB REPEATABLE READ), so the read that tells a conflict, and
@@ -55,17 +56,17 @@ export interface DialectAdapter {
    * COMMIT fails to bind and is re-sent into the aborted transaction). Only adapters whose
    * drivers can do this define it, with {@link transactionToken} and {@link committed}.
    */
-  commitMayBeLost?(db: unknown): boolean;
+  commitMayBeLost?(db: QueryDatabase): boolean;
   /** A token naming the transaction `tx` runs (PostgreSQL: `txid_current()`). */
-  transactionToken?(tx: unknown): Promise<string>;
+  transactionToken?(tx: QueryDatabase): Promise<string>;
   /** True when the transaction named by `token` committed (PostgreSQL: `txid_status`). */
-  committed?(db: unknown, token: string): Promise<boolean>;
+  committed?(db: QueryDatabase, token: string): Promise<boolean>;
   /**
    * `db.transaction(fn)` of this database object runs `fn` synchronously and cannot await it
    * (Drizzle's better-sqlite3 session): the library then opens its transactions with statements of
    * its own through `db.run` (`begin immediate` / savepoints). Only adapters with such drivers define it.
    */
-  synchronousTransactions?(db: unknown): boolean;
+  synchronousTransactions?(db: QueryDatabase): boolean;
   /**
    * Where the dialect has no `RETURNING`: runs `write` and then `read` as ONE statement, in a
    * transaction of its own when `ownTransaction` (else in the caller's), so `read` sees exactly
@@ -74,13 +75,13 @@ export interface DialectAdapter {
    * `begin not atomic … end` is missing on MySQL; remembered per client), and the caller then
    * sends the statements one by one.
    */
-  writeThenRead?(db: unknown, write: SQL, read: SQL, ownTransaction: boolean): Promise<{ count: number; rows: Record<string, unknown>[] } | undefined>;
+  writeThenRead?(db: QueryDatabase, write: SQL, read: SQL, ownTransaction: boolean): Promise<{ count: number; rows: Record<string, unknown>[] } | undefined>;
   /** True when `table` was declared with this dialect's table builder. */
   ownsTable(table: Table): boolean;
   /** True when `db` is this dialect's Drizzle database or transaction object. */
-  ownsDatabase(db: unknown): boolean;
+  ownsDatabase(db: unknown): db is QueryDatabase;
   /** True when `db` is a Drizzle transaction (or savepoint) object: its statements already share one transaction. */
-  isTransaction(db: unknown): boolean;
+  isTransaction(db: QueryDatabase): boolean;
   /**
    * True for an error object (not its `cause`s) that this dialect's drivers raise for a failure
    * worth retrying as a whole: serialization failure, deadlock, lock wait timeout, busy database.
@@ -106,17 +107,17 @@ export interface DialectAdapter {
   /** The larger of two integer expressions. */
   greatest(a: SQL, b: SQL): SQL;
   /** Turns a built query into a prepared one; `name` is used only where it is safe behind poolers (postgres.js). */
-  prepare(query: any, name: string): any;
+  prepare(query: BuiltQuery, name: string): PreparedQuery;
   /** Runs a prepared `… RETURNING` query and gives the mapped rows. */
-  runReturning(prepared: any, values: Record<string, unknown>): Promise<Record<string, unknown>[]>;
+  runReturning(prepared: PreparedQuery, values: Record<string, unknown>): Promise<Record<string, unknown>[]>;
   /** Rows a write matched, from the driver's result of an awaited Drizzle write without RETURNING. */
   affectedRows(result: unknown): number;
   /** Runs a prepared write without RETURNING and gives the number of rows it matched. */
-  runCount(prepared: any, values: Record<string, unknown>): Promise<number>;
+  runCount(prepared: PreparedQuery, values: Record<string, unknown>): Promise<number>;
   /** Runs a prepared `SELECT` and gives the mapped rows. */
-  runSelect(prepared: any, values: Record<string, unknown>): Promise<Record<string, unknown>[]>;
+  runSelect(prepared: PreparedQuery, values: Record<string, unknown>): Promise<Record<string, unknown>[]>;
   /** Runs a raw write statement (`db.execute` / `db.run`) and gives the number of rows it matched. */
-  executeCount(db: any, query: SQL): Promise<number>;
+  executeCount(db: QueryDatabase, query: SQL): Promise<number>;
   /**
    * A derived table `alias` of literal rows, its fields typed like `columns` where the dialect
    * needs types for bound values, and the SQL naming its i-th field.
@@ -128,7 +129,7 @@ export interface DialectAdapter {
    * matched. `set` is applied in the order given.
    */
   updateJoined(
-    db: any,
+    db: QueryDatabase,
     table: Table,
     set: readonly Assignment[],
     source: SQL,
@@ -139,12 +140,12 @@ export interface DialectAdapter {
    * Runs `update <table> set <set> where <where>` with the assignments in the order given,
    * reading the rows by primary key (MySQL: `force index (primary)`); the number of rows matched.
    */
-  updateInOrder(db: any, table: Table, set: readonly Assignment[], where: SQL): Promise<number>;
+  updateInOrder(db: QueryDatabase, table: Table, set: readonly Assignment[], where: SQL): Promise<number>;
   /**
    * Runs one DELETE of the rows of `table` that `source` joins on `on`; the number deleted.
    * MySQL drives it from `source` (`straight_join`), so only the joined rows are read and locked.
    */
-  deleteJoined(db: any, table: Table, source: SQL, on: SQL): Promise<number>;
+  deleteJoined(db: QueryDatabase, table: Table, source: SQL, on: SQL): Promise<number>;
   /**
    * A select of `fields` from `table` (the caller adds joins, where, order) that locks the rows
    * of `table` it returns, in the order it returns them, reading them by primary key:
@@ -152,7 +153,7 @@ export interface DialectAdapter {
    * `force index (primary) … for update`; SQLite's write transaction already holds the
    * database (a plain select).
    */
-  selectForUpdate(db: any, table: Table, fields: Record<string, unknown>): any;
+  selectForUpdate(db: QueryDatabase, table: Table, fields: Record<string, unknown>): SelectQuery;
 }
 
 /** What `getTableConfig` reports that the dialect-neutral code reads: columns and composite primary keys. */

@@ -1,15 +1,35 @@
 import { is, sql, type Column, type SQL, type Table } from 'drizzle-orm';
-import { MySqlDatabase, MySqlTable, MySqlTransaction, getTableConfig } from 'drizzle-orm/mysql-core';
+import { MySqlDatabase, MySqlTable, MySqlTransaction, getTableConfig, type MySqlQueryResultHKT, type PreparedQueryHKTBase, type SelectedFields } from 'drizzle-orm/mysql-core';
 import { integerBits, setList, type DialectAdapter, type IntegerRange } from '../dialect/dialect-adapter.js';
+import { driverField } from '../dialect/driver-field.js';
+import type { BuiltQuery, PreparedQuery, QueryDatabase, SelectQuery } from '../dialect/query-database.js';
+
+/** A database or transaction the adapter was handed: one `ownsDatabase` accepted, so a MySqlDatabase. */
+function mysql(db: QueryDatabase): MySqlDatabase<MySqlQueryResultHKT, PreparedQueryHKTBase> {
+  return db as unknown as MySqlDatabase<MySqlQueryResultHKT, PreparedQueryHKTBase>;
+}
+
+/** What Drizzle's MySQL query builders and prepared queries have. */
+interface MySqlPreparable {
+  prepare(): PreparedQuery;
+}
+interface MySqlPrepared {
+  execute(values: Record<string, unknown>): Promise<unknown>;
+}
+
+/** Runs a query `mysqlAdapter.prepare` prepared. */
+function execute(prepared: PreparedQuery, values: Record<string, unknown>): Promise<unknown> {
+  return (prepared as MySqlPrepared).execute(values);
+}
 
 /**
  * Rows an update matched. mysql2 turns the `FOUND_ROWS` client flag on by default, so
  * `affectedRows` counts matched rows; with `flags: ['-FOUND_ROWS']` it counts changed rows
  * and the write path re-reads the row before calling a zero a conflict.
  */
-function mysqlAffectedRows(result: any): number {
-  const header = Array.isArray(result) ? result[0] : result;
-  const n = header?.affectedRows;
+function mysqlAffectedRows(result: unknown): number {
+  const header: unknown = Array.isArray(result) ? result[0] : result;
+  const n = driverField(header, 'affectedRows');
   if (typeof n !== 'number') throw new TypeError('the MySQL driver gave no affectedRows');
   return n;
 }
@@ -21,17 +41,21 @@ const CLIENT_FOUND_ROWS = 2;
  * The client flags mysql2 connects `db` with (its pool's, or its connection's for a
  * transaction or a single connection); 0 when they cannot be found, so nothing is assumed.
  */
-function mysql2ClientFlags(db: any): number {
-  const client = (db?.$primary ?? db)?.session?.client;
-  const flags = client?.pool?.config?.connectionConfig?.clientFlags ?? client?.connection?.config?.clientFlags ?? client?.config?.clientFlags;
+function mysql2ClientFlags(db: unknown): number {
+  const client = driverField(db, 'session', 'client');
+  const flags =
+    driverField(client, 'pool', 'config', 'connectionConfig', 'clientFlags') ??
+    driverField(client, 'connection', 'config', 'clientFlags') ??
+    driverField(client, 'config', 'clientFlags');
   return typeof flags === 'number' ? flags : 0;
 }
 
 /** The mysql2 object that stands for one server: the core pool, else the core connection. */
-function mysql2Server(db: any): object | undefined {
-  const client = (db?.$primary ?? db)?.session?.client;
-  const core = client?.pool ?? client?.connection ?? client;
-  return core?._pool ?? core ?? undefined;
+function mysql2Server(db: unknown): object | undefined {
+  const client = driverField(db, 'session', 'client');
+  const core = driverField(client, 'pool') ?? driverField(client, 'connection') ?? client;
+  const server = driverField(core, '_pool') ?? core;
+  return typeof server === 'object' && server !== null ? server : undefined;
 }
 
 /** Servers (mysql2 pools or connections) that answered a compound statement with a parse error: MySQL. */
@@ -53,9 +77,10 @@ const MATCHED = sql.identifier('~dc_matched');
 
 /** MySQL's parse error at `begin not atomic`: the server has no anonymous compound statements. */
 function isNoCompoundError(error: unknown): boolean {
-  for (let e: any = error; e; e = e.cause) {
-    if ((e.errno === 1064 || e.code === 'ER_PARSE_ERROR') && /not atomic/i.test(String(e.message))) return true;
-    if (e.cause === e) break;
+  for (let e = error; e; e = driverField(e, 'cause')) {
+    const code = driverField(e, 'code');
+    if ((driverField(e, 'errno') === 1064 || code === 'ER_PARSE_ERROR') && /not atomic/i.test(String(driverField(e, 'message')))) return true;
+    if (driverField(e, 'cause') === e) break;
   }
   return false;
 }
@@ -65,21 +90,21 @@ function isNoCompoundError(error: unknown): boolean {
  * in its own transaction unless `db` is one; an error rolls that transaction back and is
  * re-raised unchanged (`resignal`), so no transaction stays open on a pooled connection.
  */
-async function writeThenRead(db: any, write: SQL, read: SQL, ownTransaction: boolean) {
+async function writeThenRead(db: QueryDatabase, write: SQL, read: SQL, ownTransaction: boolean) {
   const server = mysql2Server(db);
   if (server && noCompoundStatements.has(server)) return undefined;
   const body = ownTransaction
     ? sql`begin not atomic declare exit handler for sqlexception begin rollback; resignal; end; start transaction; ${write}; select row_count() as ${MATCHED}; ${read}; commit; end`
     : sql`begin not atomic ${write}; select row_count() as ${MATCHED}; ${read}; end`;
-  let result: any;
+  let result: unknown;
   try {
-    result = await db.execute(body);
+    result = await mysql(db).execute(body);
   } catch (error) {
     if (!isNoCompoundError(error)) throw error;
     if (server) noCompoundStatements.add(server);
     return undefined;
   }
-  const [matched, rows] = result[0] as [Record<string, unknown>[], Record<string, unknown>[]];
+  const [matched, rows] = (result as unknown[])[0] as [Record<string, unknown>[], Record<string, unknown>[]];
   return { count: Number(matched[0]!['~dc_matched']), rows };
 }
 
@@ -105,16 +130,19 @@ export const mysqlAdapter: DialectAdapter = {
   assignmentsSeeEarlierValues: true,
   affectedRowsMayMissUnchanged: true,
   conflictReadMustLock: true,
-  countsChangedRows: (db: unknown) => (mysql2ClientFlags(db) & CLIENT_FOUND_ROWS) === 0,
+  countsChangedRows: (db) => (mysql2ClientFlags(db) & CLIENT_FOUND_ROWS) === 0,
   returningSeesJoinedTables: false,
   maxParameters: 65_535,
   locksRows: true,
   ownsTable: (table: Table) => is(table, MySqlTable),
-  ownsDatabase: (db: unknown) => is(db, MySqlDatabase),
-  isTransaction: (db: unknown) => is(db, MySqlTransaction),
+  ownsDatabase: (db: unknown): db is QueryDatabase => is(db, MySqlDatabase),
+  isTransaction: (db) => is(db, MySqlTransaction),
   // ER_LOCK_DEADLOCK (also Galera's certification failures and brute-force aborts), ER_LOCK_WAIT_TIMEOUT.
-  isTransientError: (error: any) =>
-    error.errno === 1213 || error.errno === 1205 || error.code === 'ER_LOCK_DEADLOCK' || error.code === 'ER_LOCK_WAIT_TIMEOUT',
+  isTransientError: (error) => {
+    const errno = driverField(error, 'errno');
+    const code = driverField(error, 'code');
+    return errno === 1213 || errno === 1205 || code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+  },
   // Comparing with a value the column cannot hold simply matches nothing here.
   maxVersion: (column: Column) => mysqlIntegerRange(column)?.max ?? Number.MAX_SAFE_INTEGER,
   integerRange: mysqlIntegerRange,
@@ -124,11 +152,11 @@ export const mysqlAdapter: DialectAdapter = {
     column.dataType === 'string' ? sql`not (binary ${column} <=> binary ${value})` : sql`not (${column} <=> ${value})`,
   greatest: (a: SQL, b: SQL) => sql`greatest(${a}, ${b})`,
   affectedRows: mysqlAffectedRows,
-  prepare: (query) => query.prepare(),
+  prepare: (query) => (query as BuiltQuery & MySqlPreparable).prepare(),
   writeThenRead,
   runReturning: () => Promise.reject(new TypeError('MySQL has no UPDATE … RETURNING')),
-  runCount: async (prepared, values) => mysqlAffectedRows(await prepared.execute(values)),
-  runSelect: (prepared, values) => prepared.execute(values),
+  runCount: async (prepared, values) => mysqlAffectedRows(await execute(prepared, values)),
+  runSelect: async (prepared, values) => (await execute(prepared, values)) as Record<string, unknown>[],
   executeCount: (db, query) => executeAndCount(db, query),
   // `select … union all select …` rather than VALUES: MySQL spells row constructors `values row(…)`, MariaDB `values (…)`.
   valuesTable(_table, alias, _columns, rows) {
@@ -153,12 +181,17 @@ export const mysqlAdapter: DialectAdapter = {
   deleteJoined: (db, table, source, on) => executeAndCount(db, sql`delete ${table} from ${source} straight_join ${table} ${BY_KEY} on ${on}`),
   // By primary key even on a small table, where a scan would lock rows outside the batch;
   // derived tables joined to it are never locked.
-  selectForUpdate: (db, table, fields) => db.select(fields).from(table, { forceIndex: 'PRIMARY' }).for('update'),
+  selectForUpdate: (db, table, fields) =>
+    mysql(db)
+      .select(fields as SelectedFields)
+      .from(table as MySqlTable, { forceIndex: 'PRIMARY' })
+      .for('update')
+      .$dynamic() as unknown as SelectQuery,
 };
 
 /** The index hint that makes a statement read the table by primary key. */
 const BY_KEY = sql.raw('force index (primary)');
 
-async function executeAndCount(db: any, query: SQL): Promise<number> {
-  return mysqlAffectedRows(await db.execute(query));
+async function executeAndCount(db: QueryDatabase, query: SQL): Promise<number> {
+  return mysqlAffectedRows(await mysql(db).execute(query));
 }

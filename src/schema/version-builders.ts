@@ -63,7 +63,7 @@ export function versionOptions(config: VersionOptions | undefined, allowed: read
   for (const option of allowed) {
     const value = config?.[option];
     if (value === undefined) continue;
-    (out as Record<string, unknown>)[option] = Array.isArray(value) ? Object.freeze([...value]) : value;
+    (out as Record<string, unknown>)[option] = Array.isArray(value) ? Object.freeze([...(value as readonly unknown[])]) : value;
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { DialectAdapter } from '../dialect/dialect-adapter.js';
+import type { QueryDatabase } from '../dialect/query-database.js';
 import { ConcurrencyError } from '../errors.js';
 import { inSyncTransaction } from './sync-transaction.js';
 
@@ -16,12 +17,12 @@ import { inSyncTransaction } from './sync-transaction.js';
  * @example
  * await inTransaction(db, async (tx) => { … throw conflict })  // rejects with `conflict`, whatever ROLLBACK did
  */
-export async function inTransaction<R>(db: any, fn: (tx: any) => Promise<R>, adapter?: DialectAdapter, what = 'batch'): Promise<R> {
+export async function inTransaction<R>(db: QueryDatabase, fn: (tx: QueryDatabase) => Promise<R>, adapter?: DialectAdapter, what = 'batch'): Promise<R> {
   if (adapter?.synchronousTransactions?.(db)) return inSyncTransaction(db, fn, adapter, what);
   let thrown: { error: unknown } | undefined;
   let token: string | undefined;
   try {
-    const result = await db.transaction(async (tx: any) => {
+    const result = await db.transaction(async (tx: QueryDatabase) => {
       try {
         if (adapter?.commitMayBeLost?.(db)) token = await adapter.transactionToken!(tx);
         return await fn(tx);

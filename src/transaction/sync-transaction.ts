@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { sql } from 'drizzle-orm';
-import { primaryDatabase } from '../dialect/adapters.js';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DialectAdapter } from '../dialect/dialect-adapter.js';
+import { driverField } from '../dialect/driver-field.js';
+import type { QueryDatabase } from '../dialect/query-database.js';
 import { ConfigurationError } from '../errors.js';
 import { inQueueTurn } from './queue-turn.js';
 
@@ -33,21 +34,26 @@ interface SyncClient {
   inTransaction?: unknown;
 }
 
-function clientOf(db: any): SyncClient | undefined {
-  const client = db?.session?.client ?? db?.$client;
-  return client !== null && typeof client === 'object' ? (client as SyncClient) : undefined;
+function clientOf(db: QueryDatabase): SyncClient | undefined {
+  const client = driverField(db, 'session', 'client') ?? driverField(db, '$client');
+  return client !== null && typeof client === 'object' ? client : undefined;
 }
 
 /** What the lock is taken on: the database file where connections share one, else the connection. */
-function lockKey(db: any): unknown {
+function lockKey(db: QueryDatabase): unknown {
   const client = clientOf(db);
   const name = client?.name;
   if (typeof name === 'string' && name !== '' && name !== ':memory:' && client?.memory !== true) return `file:${name}`;
-  return client ?? db?.session ?? db;
+  return client ?? driverField(db, 'session') ?? db;
+}
+
+/** Runs `query` on a synchronous SQLite database (Drizzle's `db.run`, which returns at once there). */
+function run(db: QueryDatabase, query: SQL): void {
+  (db as unknown as { run(query: SQL): unknown }).run(query);
 }
 
 /** The connection of `db` is inside a transaction (the caller's `begin`, or ours). */
-function connectionInTransaction(db: any, adapter: DialectAdapter): boolean {
+function connectionInTransaction(db: QueryDatabase, adapter: DialectAdapter): boolean {
   const state = clientOf(db)?.inTransaction;
   return typeof state === 'boolean' ? state : adapter.isTransaction(db);
 }
@@ -58,7 +64,7 @@ function connectionInTransaction(db: any, adapter: DialectAdapter): boolean {
  * @example
  * await withConnectionTurn(db, () => runUpdate(db, …)) // no SQL of its own
  */
-export async function withConnectionTurn<R>(db: unknown, fn: () => Promise<R>): Promise<R> {
+export async function withConnectionTurn<R>(db: QueryDatabase, fn: () => Promise<R>): Promise<R> {
   const key = lockKey(db);
   const mine = held.getStore();
   if (mine?.has(key)) return fn();
@@ -69,7 +75,7 @@ export async function withConnectionTurn<R>(db: unknown, fn: () => Promise<R>): 
  * True when the library's writes on `db` must take turns ({@link withConnectionTurn}): a database
  * object (not a transaction object) of a driver with synchronous transactions.
  */
-export function takesTurns(db: unknown, adapter: DialectAdapter): boolean {
+export function takesTurns(db: QueryDatabase, adapter: DialectAdapter): boolean {
   return adapter.synchronousTransactions?.(db) === true && !adapter.isTransaction(db);
 }
 
@@ -79,7 +85,7 @@ export function takesTurns(db: unknown, adapter: DialectAdapter): boolean {
  * @example
  * await inTurn(db, meta.adapter, () => adapter.runCount(prepared, values)) // no SQL of its own
  */
-export function inTurn<R>(db: unknown, adapter: DialectAdapter, fn: () => Promise<R>): Promise<R> {
+export function inTurn<R>(db: QueryDatabase, adapter: DialectAdapter, fn: () => Promise<R>): Promise<R> {
   return takesTurns(db, adapter) ? withConnectionTurn(db, fn) : fn();
 }
 
@@ -92,9 +98,7 @@ export function inTurn<R>(db: unknown, adapter: DialectAdapter, fn: () => Promis
  * @example
  * await inSyncTransaction(db, async (tx) => updateBatch(tx, …), sqliteAdapter, 'batch update of "accounts"')
  */
-export async function inSyncTransaction<R>(db: any, fn: (tx: any) => Promise<R>, adapter: DialectAdapter, what: string): Promise<R> {
-  // `withReplicas(…)`: the transaction, and every statement in it, on the primary.
-  db = primaryDatabase(db);
+export async function inSyncTransaction<R>(db: QueryDatabase, fn: (tx: QueryDatabase) => Promise<R>, adapter: DialectAdapter, what: string): Promise<R> {
   if (adapter.isTransaction(db)) {
     // The callback of a synchronous `db.transaction(tx => …)` commits when it returns, before any
     // awaited statement of ours after the first: they would run outside it, half of them applied.
@@ -105,17 +109,17 @@ export async function inSyncTransaction<R>(db: any, fn: (tx: any) => Promise<R>,
   return withConnectionTurn(db, async () => {
     const savepoint = connectionInTransaction(db, adapter) ? `dc_sp${++savepoints}` : undefined;
     const name = savepoint && sql.identifier(savepoint);
-    db.run(name ? sql`savepoint ${name}` : sql`begin immediate`);
+    run(db, name ? sql`savepoint ${name}` : sql`begin immediate`);
     let result: R;
     try {
       result = await fn(db);
     } catch (error) {
       try {
         if (name) {
-          db.run(sql`rollback to ${name}`);
-          db.run(sql`release ${name}`);
+          run(db, sql`rollback to ${name}`);
+          run(db, sql`release ${name}`);
         } else {
-          db.run(sql`rollback`);
+          run(db, sql`rollback`);
         }
       } catch (rollbackError) {
         if (error instanceof Error && !Object.hasOwn(error, 'cause')) {
@@ -125,15 +129,15 @@ export async function inSyncTransaction<R>(db: any, fn: (tx: any) => Promise<R>,
       throw error;
     }
     try {
-      db.run(name ? sql`release ${name}` : sql`commit`);
+      run(db, name ? sql`release ${name}` : sql`commit`);
     } catch (error) {
       // A failed COMMIT leaves the transaction open (SQLITE_BUSY): undo it, report the commit's error.
       try {
         if (name) {
-          db.run(sql`rollback to ${name}`);
-          db.run(sql`release ${name}`);
+          run(db, sql`rollback to ${name}`);
+          run(db, sql`release ${name}`);
         } else if (connectionInTransaction(db, adapter)) {
-          db.run(sql`rollback`);
+          run(db, sql`rollback`);
         }
       } catch {
         // the commit's error is the one to report

@@ -1,4 +1,5 @@
 import type { TableMeta } from '../schema/table-meta.js';
+import type { QueryDatabase } from '../dialect/query-database.js';
 import { takesTurns, withConnectionTurn } from './sync-transaction.js';
 
 /**
@@ -18,13 +19,13 @@ import { takesTurns, withConnectionTurn } from './sync-transaction.js';
  *   return readRow(tx, meta, key)
  * })
  */
-export async function inWriteTransaction<R>(db: any, meta: TableMeta, fn: (db: any) => Promise<R>): Promise<R> {
+export async function inWriteTransaction<R>(db: QueryDatabase, meta: TableMeta, fn: (db: QueryDatabase) => Promise<R>): Promise<R> {
   // A synchronous driver (better-sqlite3): wait while another call of ours holds a transaction on this file.
   if (takesTurns(db, meta.adapter)) return withConnectionTurn(db, () => fn(db));
   if (meta.adapter.supportsReturning || meta.adapter.isTransaction(db)) return fn(db);
   let failure: { error: unknown } | undefined;
   try {
-    return await db.transaction(async (tx: any) => {
+    return await db.transaction(async (tx: QueryDatabase) => {
       try {
         return await fn(tx);
       } catch (error) {

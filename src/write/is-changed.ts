@@ -1,8 +1,7 @@
 import type { Table } from 'drizzle-orm';
-import { primaryDatabase } from '../dialect/adapters.js';
 import { readRow } from './row-reader.js';
 import { readKey, readVersion, requireVersion } from './target.js';
-import { metaFor } from './write-request.js';
+import { writeTarget } from './write-request.js';
 import type { DatabaseFor, TargetOf } from '../schema/table-types.js';
 
 /**
@@ -17,10 +16,9 @@ import type { DatabaseFor, TargetOf } from '../schema/table-types.js';
  * // SQLite:     select … from "accounts" where "accounts"."id" = ?
  */
 export async function isChanged<T extends Table>(db: DatabaseFor<T>, table: T, target: TargetOf<T>): Promise<boolean> {
-  const primary = primaryDatabase(db);
-  const meta = metaFor(primary, table);
+  const { db: primary, meta } = writeTarget(db, table);
   const key = readKey(meta, target);
-  const version = readVersion(meta, target as object, key) ?? requireVersion(meta, key);
+  const version = readVersion(meta, target, key) ?? requireVersion(meta, key);
   const current = await readRow(primary, meta, key);
   return current === null || current[meta.version.key] !== version;
 }

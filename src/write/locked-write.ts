@@ -1,4 +1,5 @@
 import { bumpFor } from './bump.js';
+import type { QueryDatabase } from '../dialect/query-database.js';
 import { conflictError } from './conflict.js';
 import type { TableMeta } from '../schema/table-meta.js';
 import { runUpdate, slotValues, type UpdateShape } from './update-statement.js';
@@ -19,7 +20,7 @@ import { autoValues, splitChanges, writeRequest, type WriteOptions } from './wri
  * const row = await writeUnderLock(tx, meta, locked, { n: locked.n + 1 }, {})
  */
 export async function writeUnderLock(
-  db: any,
+  db: QueryDatabase,
   meta: TableMeta,
   row: Record<string, unknown>,
   changes: unknown,

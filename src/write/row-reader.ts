@@ -1,4 +1,5 @@
 import type { RowKey } from '../errors.js';
+import type { QueryDatabase } from '../dialect/query-database.js';
 import { cachedStatement, statementName } from './statement-cache.js';
 import type { TableMeta } from '../schema/table-meta.js';
 import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js';
@@ -13,7 +14,7 @@ import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js'
  * MySQL:      `select … from \`t\` where \`t\`.\`id\` = ? for update`
  * SQLite:     `select … from "t" where "t"."id" = ?`
  */
-export async function readRow(db: any, meta: TableMeta, key: RowKey): Promise<Record<string, unknown> | null> {
+export async function readRow(db: QueryDatabase, meta: TableMeta, key: RowKey): Promise<Record<string, unknown> | null> {
   const prepared = cachedStatement(db, meta.table, 'select-by-key', () => {
     let query = db.select().from(meta.table).where(keyWhere(meta, false, placeholderSlot));
     // MariaDB has no `for share`, only `lock in share mode`, which Drizzle's builder cannot spell.

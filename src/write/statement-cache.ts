@@ -11,7 +11,7 @@ export function cachedStatement<T>(db: object, table: Table, shape: string, buil
   let tables = byDatabase.get(db);
   if (!tables) byDatabase.set(db, (tables = new WeakMap()));
   let shapes = tables.get(table);
-  if (!shapes) tables.set(table, (shapes = new Map()));
+  if (!shapes) tables.set(table, (shapes = new Map<string, unknown>()));
   let statement = shapes.get(shape) as T | undefined;
   if (statement === undefined) {
     if (shapes.size >= MAX_SHAPES_PER_TABLE) shapes.clear();

@@ -1,4 +1,5 @@
 import { is, Column, SQL, sql, type SQLWrapper } from 'drizzle-orm';
+import type { QueryDatabase } from '../dialect/query-database.js';
 import { bumpSql, wallClockMicros, type Bump } from './bump.js';
 import type { RowKey } from '../errors.js';
 import { cachedStatement, statementName } from './statement-cache.js';
@@ -122,7 +123,7 @@ function shapeKey(shape: UpdateShape): string {
  * SQLite:     `update "t" set "a" = ?, "version" = "t"."version" + 1 where "t"."id" = ? and "t"."version" = ? returning …`
  */
 export async function runUpdate(
-  db: any,
+  db: QueryDatabase,
   meta: TableMeta,
   shape: UpdateShape,
   embedded: Readonly<Record<string, SQL | Column | SQLWrapper>>,
@@ -136,9 +137,8 @@ export async function runUpdate(
   const returning = adapter.supportsReturning && shape.returning;
   const build = () => {
     const set = Object.fromEntries(assignments(meta, shape, embedded, placeholderSlot).map(({ key, value }) => [key, value]));
-    let query = db.update(table).set(set).where(keyWhere(meta, shape.check, placeholderSlot));
-    if (returning) query = query.returning();
-    return adapter.prepare(query, statementName());
+    const query = db.update(table).set(set).where(keyWhere(meta, shape.check, placeholderSlot));
+    return adapter.prepare(returning ? query.returning() : query, statementName());
   };
   const prepared = Object.keys(embedded).length === 0 ? cachedStatement(db, table, shapeKey(shape), build) : build();
   if (returning) {

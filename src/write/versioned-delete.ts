@@ -1,11 +1,10 @@
 import type { Table } from 'drizzle-orm';
-import { primaryDatabase } from '../dialect/adapters.js';
 import { conflictError } from './conflict.js';
 import { readRow } from './row-reader.js';
 import { inTurn } from '../transaction/sync-transaction.js';
 import { cachedStatement, statementName } from './statement-cache.js';
 import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js';
-import { metaFor, writeRequest, type WriteOptions } from './write-request.js';
+import { writeTarget, writeRequest, type WriteOptions } from './write-request.js';
 import type { DatabaseFor, TargetOf } from '../schema/table-types.js';
 
 /**
@@ -26,11 +25,10 @@ export async function versionedDelete<T extends Table>(
   target: TargetOf<T>,
   options?: WriteOptions,
 ): Promise<void> {
-  const primary = primaryDatabase(db);
-  const meta = metaFor(primary, table);
+  const { db: primary, meta } = writeTarget(db, table);
   const request = writeRequest(meta, target, options, 'delete');
-  const prepared = cachedStatement(primary as object, table, `d|${request.check ? 1 : 0}`, () =>
-    meta.adapter.prepare((primary as any).delete(table).where(keyWhere(meta, request.check, placeholderSlot)), statementName()),
+  const prepared = cachedStatement(primary, table, `d|${request.check ? 1 : 0}`, () =>
+    meta.adapter.prepare(primary.delete(table).where(keyWhere(meta, request.check, placeholderSlot)), statementName()),
   );
   const values = keySlotValues(meta, request.key);
   if (request.check) values['e'] = request.expected;

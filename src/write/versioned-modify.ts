@@ -1,5 +1,5 @@
 import type { Table } from 'drizzle-orm';
-import { primaryDatabase } from '../dialect/adapters.js';
+import type { QueryDatabase } from '../dialect/query-database.js';
 import { ConfigurationError, RecordDeletedError, RecordModifiedError, type RowKey } from '../errors.js';
 import type { TableMeta } from '../schema/table-meta.js';
 import type { ChangesOf, DatabaseFor, KeyOf, RowOf } from '../schema/table-types.js';
@@ -11,7 +11,7 @@ import { cachedStatement, statementName } from './statement-cache.js';
 import { readKey } from './target.js';
 import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js';
 import { attemptUpdate } from './versioned-update.js';
-import { metaFor, type WriteOptions } from './write-request.js';
+import { writeTarget, type WriteOptions } from './write-request.js';
 import { writeUnderLock } from './locked-write.js';
 
 /** Options of {@link versionedModify}: the write's own options plus the retry policy. */
@@ -83,8 +83,7 @@ export async function versionedModify<T extends Table>(
   fn: ModifyFn<T>,
   options?: ModifyOptions,
 ): Promise<RowOf<T>> {
-  const primary = primaryDatabase(db);
-  const meta = metaFor(primary, table);
+  const { db: primary, meta } = writeTarget(db, table);
   const rowKey = readKey(meta, key);
   if (typeof fn !== 'function') throw new ConfigurationError(`versionedModify needs a function returning the changes, got ${describeValue(fn)}`);
   const policy = checkOptions(options ?? {});
@@ -93,7 +92,7 @@ export async function versionedModify<T extends Table>(
 }
 
 async function modifyRow(
-  db: unknown,
+  db: QueryDatabase,
   meta: TableMeta,
   key: RowKey,
   fn: (row: Record<string, unknown>, attempt: number) => unknown,
@@ -145,7 +144,7 @@ async function modifyRow(
  * in-memory database's only connection would be taken from concurrent calls.
  */
 async function lockedAttempt(
-  db: any,
+  db: QueryDatabase,
   meta: TableMeta,
   id: string,
   key: RowKey,
@@ -154,7 +153,7 @@ async function lockedAttempt(
   options: WriteOptions,
   inCallersTransaction: boolean,
 ): Promise<Record<string, unknown>> {
-  const underLock = async (tx: any) => {
+  const underLock = async (tx: QueryDatabase) => {
     const row = await readLocked(tx, meta, key);
     return writeUnderLock(tx, meta, row, await fn(row, attempt), options);
   };
@@ -165,14 +164,14 @@ async function lockedAttempt(
 }
 
 /** The checked write of `changes` on `row`: the stored row, or the conflict thrown. */
-async function write(db: any, meta: TableMeta, row: Record<string, unknown>, changes: unknown, options: WriteOptions): Promise<Record<string, unknown>> {
+async function write(db: QueryDatabase, meta: TableMeta, row: Record<string, unknown>, changes: unknown, options: WriteOptions): Promise<Record<string, unknown>> {
   const outcome = await attemptUpdate(db, meta.table, row, changes, options);
   if (outcome.ok) return outcome.row;
   throw outcome.error;
 }
 
 /** `select … where pk = ?` (no lock, even on MySQL); a missing row is a `RecordDeletedError`. */
-async function readPlain(db: any, meta: TableMeta, key: RowKey): Promise<Record<string, unknown>> {
+async function readPlain(db: QueryDatabase, meta: TableMeta, key: RowKey): Promise<Record<string, unknown>> {
   const prepared = cachedStatement(db, meta.table, 'modify-read', () =>
     meta.adapter.prepare(db.select().from(meta.table).where(keyWhere(meta, false, placeholderSlot)), statementName()),
   );
@@ -183,7 +182,7 @@ async function readPlain(db: any, meta: TableMeta, key: RowKey): Promise<Record<
  * The adapter's locking read by primary key (PostgreSQL `for update of`, MySQL `force index
  * (primary) … for update`, SQLite a plain select inside the write transaction).
  */
-async function readLocked(db: any, meta: TableMeta, key: RowKey): Promise<Record<string, unknown>> {
+async function readLocked(db: QueryDatabase, meta: TableMeta, key: RowKey): Promise<Record<string, unknown>> {
   const prepared = cachedStatement(db, meta.table, 'modify-read-locked', () =>
     meta.adapter.prepare(
       meta.adapter.selectForUpdate(db, meta.table, meta.columns).where(keyWhere(meta, false, placeholderSlot)),

@@ -1,5 +1,5 @@
 import { sql, type Column, type SQL, type SQLWrapper, type Table } from 'drizzle-orm';
-import { primaryDatabase } from '../dialect/adapters.js';
+import type { QueryDatabase } from '../dialect/query-database.js';
 import { bumpFor } from './bump.js';
 import { conflictError } from './conflict.js';
 import { ConfigurationError, type RecordModifiedError, type RowKey } from '../errors.js';
@@ -7,7 +7,7 @@ import { readRow } from './row-reader.js';
 import type { TableMeta } from '../schema/table-meta.js';
 import { driverRow } from './driver-row.js';
 import { keySlotValues, keyWhere, literalSlot, literalUpdate, runUpdate, slotValues, type UpdateShape } from './update-statement.js';
-import { autoValues, metaFor, splitChanges, writeRequest, type SplitChanges, type WriteOptions, type WriteRequest } from './write-request.js';
+import { autoValues, writeTarget, splitChanges, writeRequest, type SplitChanges, type WriteOptions, type WriteRequest } from './write-request.js';
 import { inTurn } from '../transaction/sync-transaction.js';
 import { inWriteTransaction } from '../transaction/write-transaction.js';
 import type { ChangesOf, DatabaseFor, PrimaryKeyOf, RowOf, TargetOf, VersionKeyOf } from '../schema/table-types.js';
@@ -31,6 +31,19 @@ export type WrittenOf<T extends Table> = Pick<RowOf<T>, PrimaryKeyOf<T>> & { [K 
 /** Options of a write that resolves to {@link WrittenOf} instead of the stored row. */
 export type NoRowOptions = WriteOptions & { returning: false };
 
+/** One checked update, decided before any SQL is sent: what each way of sending it needs. */
+interface UpdatePlan {
+  meta: TableMeta;
+  request: WriteRequest;
+  shape: UpdateShape;
+  /** SQL values of the changes and `$onUpdate` columns, embedded in the statement. */
+  embedded: Readonly<Record<string, SQL | Column | SQLWrapper>>;
+  /** Bound values by placeholder slot. */
+  values: Record<string, unknown>;
+  /** The key the row has after the write. */
+  storedKey: RowKey;
+}
+
 /** Shared body of `versionedUpdate` and `tryVersionedUpdate`. */
 export async function attemptUpdate(
   db: unknown,
@@ -39,8 +52,7 @@ export async function attemptUpdate(
   changes: unknown,
   options?: WriteOptions,
 ): Promise<UpdateOutcome<Record<string, unknown>>> {
-  db = primaryDatabase(db);
-  const meta = metaFor(db, table);
+  const { db: primary, meta } = writeTarget(db, table);
   const request = writeRequest(meta, target, options);
   const split = splitChanges(meta, changes);
   const auto = autoValues(meta, split.keys);
@@ -57,12 +69,13 @@ export async function attemptUpdate(
   };
   const values = slotValues(shape, { changes: split.plain, auto: auto.plain, key: request.key, expected: request.expected }, meta);
   const embedded = { ...split.embedded, ...auto.embedded };
-  if (!returning) return updateWithoutRow(db, meta, request, shape, embedded, values, storedKey);
+  const plan: UpdatePlan = { meta, request, shape, embedded, values, storedKey };
+  if (!returning) return updateWithoutRow(primary, plan);
   if (meta.adapter.writeThenRead && !request.unmatchable) {
-    const outcome = await updateThenRead(db, meta, request, shape, embedded, values, storedKey);
+    const outcome = await updateThenRead(primary, plan);
     if (outcome) return outcome;
   }
-  return inWriteTransaction(db, meta, async (db) => {
+  return inWriteTransaction(primary, meta, async (db) => {
     const { count, row } = request.unmatchable ? { count: 0, row: undefined } : await runUpdate(db, meta, shape, embedded, values);
     if (count > 0) {
       // Without RETURNING the row is read in the write's transaction, under its lock: exactly this write.
@@ -83,15 +96,8 @@ export async function attemptUpdate(
  * matched nothing and moved no key was read in that same transaction; `undefined` when the
  * server cannot (MySQL), and the statements go one by one.
  */
-async function updateThenRead(
-  db: unknown,
-  meta: TableMeta,
-  request: WriteRequest,
-  shape: UpdateShape,
-  embedded: Readonly<Record<string, SQL | Column | SQLWrapper>>,
-  values: Record<string, unknown>,
-  storedKey: RowKey,
-): Promise<UpdateOutcome<Record<string, unknown>> | undefined> {
+async function updateThenRead(db: QueryDatabase, plan: UpdatePlan): Promise<UpdateOutcome<Record<string, unknown>> | undefined> {
+  const { meta, request, shape, embedded, values, storedKey } = plan;
   const where = keyWhere(meta, false, literalSlot(keySlotValues(meta, storedKey)));
   // Each column aliased to its table key: Drizzle's `casing` may make SQL names differ from `column.name`.
   const fields = sql.join(Object.entries(meta.columns).map(([key, column]) => sql`${column} as ${sql.identifier(key)}`), sql`, `);
@@ -124,18 +130,11 @@ function matchedUnchanged(meta: TableMeta, request: WriteRequest, current: Recor
  * or a conditional one), the update and that read share a transaction, so a matched write that
  * changed nothing is told from a conflict under the write's own lock.
  */
-async function updateWithoutRow(
-  db: unknown,
-  meta: TableMeta,
-  request: WriteRequest,
-  shape: UpdateShape,
-  embedded: Readonly<Record<string, SQL | Column | SQLWrapper>>,
-  values: Record<string, unknown>,
-  storedKey: RowKey,
-): Promise<UpdateOutcome<Record<string, unknown>>> {
+async function updateWithoutRow(db: QueryDatabase, plan: UpdatePlan): Promise<UpdateOutcome<Record<string, unknown>>> {
+  const { meta, request, shape, embedded, values, storedKey } = plan;
   const written = (version: unknown) => ({ ...storedKey, [meta.version.key]: version });
   const mayCountZero = (shape.bump.type === 'none' || shape.bump.type === 'conditional') && meta.adapter.countsChangedRows?.(db) === true;
-  const run = async (db: unknown): Promise<UpdateOutcome<Record<string, unknown>>> => {
+  const run = async (db: QueryDatabase): Promise<UpdateOutcome<Record<string, unknown>>> => {
     const count = request.unmatchable ? 0 : (await runUpdate(db, meta, shape, embedded, values)).count;
     if (count > 0) return { ok: true, row: written(knownVersion(request, shape, values)) };
     const current = await readRow(db, meta, request.key);

@@ -1,5 +1,6 @@
-import type { Column, Table } from 'drizzle-orm';
+import type { Column, SQLWrapper, Table } from 'drizzle-orm';
 import { adapterForTable, checkDatabase } from '../dialect/adapters.js';
+import type { QueryDatabase } from '../dialect/query-database.js';
 import { concurrencyConfig } from '../config/config.js';
 import { ConfigurationError, VersionError, formatKey, type RowKey } from '../errors.js';
 import { describeValue } from '../describe-value.js';
@@ -33,10 +34,14 @@ export interface WriteRequest {
   unmatchable: boolean;
 }
 
-/** Metadata of `table` after checking that `db` can write it. */
-export function metaFor(db: unknown, table: Table): TableMeta {
-  checkDatabase(db, table, adapterForTable(table));
-  return tableMeta(table);
+/**
+ * The database writes of `table` go to (`withReplicas`: the primary) and the table's metadata,
+ * after checking that `db` is a Drizzle database or transaction of the table's dialect.
+ * @example
+ * const { db: primary, meta } = writeTarget(db, accounts) // no SQL
+ */
+export function writeTarget(db: unknown, table: Table): { db: QueryDatabase; meta: TableMeta } {
+  return { db: checkDatabase(db, table, adapterForTable(table)), meta: tableMeta(table) };
 }
 
 /**
@@ -78,7 +83,7 @@ export function writeRequest(
 export interface SplitChanges {
   keys: string[];
   plain: Record<string, unknown>;
-  embedded: Record<string, any>;
+  embedded: Record<string, SQLWrapper>;
 }
 
 /**
@@ -100,7 +105,7 @@ export function splitChanges(meta: TableMeta, changes: unknown): SplitChanges {
     if (!Object.hasOwn(meta.columns, key)) {
       throw new ConfigurationError(`changes for "${meta.name}" name "${key}", which is not a column key of the table`);
     }
-    const value = (changes as Record<string, unknown>)[key];
+    const value = changes[key];
     if (value === undefined) continue;
     const column = meta.columns[key] as Column & { generatedIdentity?: { type?: string } };
     if (column.generated !== undefined || column.generatedIdentity?.type === 'always') {
@@ -118,7 +123,7 @@ export function splitChanges(meta: TableMeta, changes: unknown): SplitChanges {
 /** An object literal (or `Object.create(null)`): what Drizzle's `set()` reads keys from. */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
@@ -127,8 +132,9 @@ export function autoValues(meta: TableMeta, changeKeys: readonly string[]): Spli
   const out: SplitChanges = { keys: [], plain: {}, embedded: {} };
   for (const key of meta.onUpdateKeys) {
     if (changeKeys.includes(key)) continue;
-    const column = meta.columns[key] as any;
-    const value = column.onUpdateFn();
+    const onUpdate = meta.columns[key]?.onUpdateFn;
+    if (!onUpdate) continue;
+    const value: unknown = onUpdate();
     out.keys.push(key);
     if (isSqlValue(value)) out.embedded[key] = value;
     else out.plain[key] = value;

@@ -60,10 +60,14 @@ await databaseSuites(
       const b = await d.connect(1);
       const meet = barrier(2);
       const runs = [0, 0];
+      // A retry waits until the other side has finished, so the victim's second run cannot take
+      // the rows in the crossing order again and deadlock the survivor in its turn.
+      const finished: Promise<unknown>[] = [];
       try {
         const side = (conn: any, i: number, first: number, second: number) =>
-          wrap(i, (attempt) => {
+          wrap(i, async (attempt) => {
             runs[i]!++;
+            if (attempt > 1) await finished[1 - i]!.catch(() => undefined);
             return conn.db.transaction(async (tx: any) => {
               await tx.update(t.accounts).set({ note: `side ${i}` }).where(eq(t.accounts.id, first));
               if (attempt === 1) await meet();
@@ -71,7 +75,8 @@ await databaseSuites(
               return versionedUpdate(tx, t.accounts, row, { balance: sql`${t.accounts.balance} + 1` });
             });
           });
-        const results = await Promise.allSettled([side(a, 0, 1, 2), side(b, 1, 2, 1)]);
+        finished.push(side(a, 0, 1, 2), side(b, 1, 2, 1));
+        const results = await Promise.allSettled(finished);
         return { results, runs };
       } finally {
         await a.close();
