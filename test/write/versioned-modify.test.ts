@@ -273,6 +273,32 @@ await databaseSuites(
       assert.is((await account()).balance, 11);
     });
 
+    it("inside a caller's transaction whose snapshot is older than the row: fn sees the latest row, no conflict", async () => {
+      // InnoDB REPEATABLE READ: a plain read there would show the snapshot, the write match the latest row.
+      if (d.dialect === 'sqlite' || d.name === 'pg/pglite') return;
+      await seed(1, 1);
+      await seed(2, 1);
+      let conflicts = 0;
+      configureConcurrency({ onConflict: () => void conflicts++ });
+      const other = await d.connect(1);
+      const seen: unknown[] = [];
+      try {
+        const saved = await db.transaction(async (tx: any) => {
+          // The caller's first read fixes its snapshot (MySQL); then another connection commits a change.
+          await tx.select().from(t.accounts).where(eq(t.accounts.id, 2));
+          await versionedUpdate(other.db, t.accounts, { id: 1, version: 1 }, { balance: 5 });
+          return versionedModify(tx, t.accounts, { id: 1 }, (row) => (seen.push([row.balance, row.version]), { balance: row.balance + 1 }));
+        });
+        assert.is(saved.balance, 6);
+        assert.is(saved.version, 3);
+      } finally {
+        await other.close();
+      }
+      assert.equal(seen, [[5, 2]], 'one run of fn, on the committed row');
+      assert.is(conflicts, 0);
+      assert.is((await account()).balance, 6);
+    });
+
     it('attempts are bounded: the last RecordModifiedError surfaces', async () => {
       await seed();
       let calls = 0;
