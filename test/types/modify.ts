@@ -54,6 +54,7 @@ export async function modify(): Promise<void> {
   const fn: ModifyFn<typeof notes> = (row) => ({ body: `${row.body}!` });
   const options: ModifyOptions = { attempts: 2 };
   await versionedModify(lite, notes, { id: 1 }, fn, options);
+  void [item, note];
 
   // Mistakes the compiler must catch.
   // @ts-expect-error a key without its primary-key field
