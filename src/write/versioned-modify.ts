@@ -53,17 +53,20 @@ interface Policy {
  * Read-modify-write of one row: reads it by primary key, calls `fn(row)` (sync or async) for the
  * changes, writes them with the version check and resolves to the stored row (as
  * `versionedUpdate` does). On a conflict it calls `fn` again with `error.current`, the row the
- * conflict was decided on (no second read). Keys that conflicted recently in this process are
- * read with a lock instead, in a transaction of their own (`SELECT … FOR UPDATE`; MySQL locks
- * every key, its write needing a transaction anyway; SQLite, without row locks, queues the
- * process's calls on the key), so a hot row queues instead of spinning; cold keys stay one read
- * and one checked write. At most `attempts` runs of `fn` (then the last
- * `RecordModifiedError` is thrown); a `RecordDeletedError` (the row is gone, also when it is
- * missing at the first read) is never retried. `onConflict` observes every conflict. `fn`
- * throwing rejects with its error and writes nothing (the lock's transaction rolls back).
- * Inside a caller's transaction (`db` is a transaction) no transaction or savepoint of its own:
- * a hot key's locking read runs in the caller's transaction and its lock is held until the
- * caller commits; SQLite reads plainly there.
+ * conflict was decided on (no second read). Cold keys stay one plain read and one checked write
+ * on every dialect; only keys that conflicted recently in this process are read with a lock, in a
+ * transaction of their own (`SELECT … FOR UPDATE`; SQLite, without row locks, queues the
+ * process's calls on the key), so a hot row queues instead of spinning. At most `attempts` runs
+ * of `fn` (then the last `RecordModifiedError` is thrown); a `RecordDeletedError` (the row is
+ * gone, also when it is missing at the first read) is never retried. `onConflict` observes every
+ * conflict. `fn` throwing rejects with its error and writes nothing (the lock's transaction rolls
+ * back). Inside a caller's transaction (`db` is a transaction) no transaction or savepoint of its
+ * own: a hot key's locking read runs in the caller's transaction and its lock is held until the
+ * caller commits; SQLite reads plainly there. MySQL / MariaDB read every key with a lock inside a
+ * caller's transaction: InnoDB's plain read shows the transaction's snapshot (REPEATABLE READ)
+ * while the write matches the latest row, so a plain read would conflict on any row committed
+ * since the snapshot; the locking read sees the latest row, costs no extra statement there, and
+ * takes the lock the write would hold until the caller commits anyway.
  * @example
  * const saved = await versionedModify(db, accounts, { id: 1 }, (row) => ({ balance: row.balance + 10 }))
  * // cold key, PostgreSQL: select … from "accounts" where "accounts"."id" = $1
@@ -71,7 +74,10 @@ interface Policy {
  * //     where "accounts"."id" = $2 and "accounts"."version" = $3 returning …
  * // hot key, PostgreSQL: begin; select … from "accounts" where "accounts"."id" = $1 for update of "accounts";
  * //   update … returning …; commit
- * // MySQL, every key (the checked write needs a transaction anyway):
+ * // cold key, MariaDB: select … from `accounts` where `accounts`.`id` = ?, then versionedUpdate's one compound
+ * //   statement: begin not atomic … start transaction; update …; select row_count(); select … for update; commit; end
+ * //   (MySQL, without compound statements: begin; update …; select … for update; commit)
+ * // hot key (and every key in a caller's transaction), MySQL / MariaDB:
  * //   begin; select … from `accounts` force index (primary) where `accounts`.`id` = ? for update;
  * //   update …; commit   (integer or null changes: the row is known; else `select … for update` reads it back)
  * // SQLite: cold as PostgreSQL (`?` parameters); hot: the process's calls on the key queue, then select, update … returning
@@ -100,10 +106,11 @@ async function modifyRow(
 ): Promise<Record<string, unknown>> {
   const id = hotKeyId(meta.table, key);
   const inCallersTransaction = meta.adapter.isTransaction(db);
-  // Without RETURNING (MySQL) the checked write runs in a transaction of its own anyway (update,
-  // then the row read back under its lock): reading the row under that lock first costs no more
-  // statements than the plain read it replaces, and never conflicts. There every key is locked.
-  const lockAlways = policy.lock === 'always' || (policy.lock === 'auto' && !meta.adapter.supportsReturning);
+  // In a caller's InnoDB transaction a plain read shows its snapshot while the write matches the
+  // latest row: a cold read there would conflict on every row committed since the snapshot. The
+  // locking read sees the latest row, costs no more statements there (no transaction of its own)
+  // and takes the row lock the write would take until the caller commits anyway.
+  const lockAlways = policy.lock === 'always' || (policy.lock === 'auto' && inCallersTransaction && meta.adapter.conflictReadMustLock);
   const lockNow = () => lockAlways || (policy.lock === 'auto' && isHot(id));
   const leave = enterKey(id, policy.lock === 'auto' && isHot(id));
   try {
@@ -170,7 +177,7 @@ async function write(db: QueryDatabase, meta: TableMeta, row: Record<string, unk
   throw outcome.error;
 }
 
-/** `select … where pk = ?` (no lock, even on MySQL); a missing row is a `RecordDeletedError`. */
+/** `select … where pk = ?` (no lock, even on MySQL: a cold key's read); a missing row is a `RecordDeletedError`. */
 async function readPlain(db: QueryDatabase, meta: TableMeta, key: RowKey): Promise<Record<string, unknown>> {
   const prepared = cachedStatement(db, meta.table, 'modify-read', () =>
     meta.adapter.prepare(db.select().from(meta.table).where(keyWhere(meta, false, placeholderSlot)), statementName()),

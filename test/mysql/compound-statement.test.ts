@@ -7,7 +7,7 @@ import { drizzle } from 'drizzle-orm/mysql2';
 import { int, mysqlTable, varchar } from 'drizzle-orm/mysql-core';
 import mysql from 'mysql2/promise';
 import * as assert from 'uvu/assert';
-import { RecordDeletedError, RecordModifiedError, isTransientError, versionedUpdate } from '../../src/index.js';
+import { RecordDeletedError, RecordModifiedError, isTransientError, versionedModify, versionedUpdate } from '../../src/index.js';
 import { integerVersion } from '../../src/mysql/index.js';
 import { markNoCompoundStatements } from '../../src/mysql/mysql-adapter.js';
 import { rejects } from '../support/assert-rejects.js';
@@ -70,6 +70,17 @@ await databaseSuites(
         assert.equal(error.current, saved);
         await pooled.delete(t.accounts).where(eq(t.accounts.id, 1));
         await rejects(() => versionedUpdate(pooled, t.accounts, saved, { balance: 7 }), RecordDeletedError);
+      });
+    });
+
+    test('versionedModify on a cold key without compound statements (MySQL): a plain read, then versionedUpdate’s transaction', async () => {
+      await db.insert(t.accounts).values({ id: 1, owner: 'a', balance: 5 });
+      await withPool(async (pooled, log) => {
+        markNoCompoundStatements(pooled);
+        const saved = await versionedModify(pooled, t.accounts, { id: 1 }, (row) => ({ balance: row.balance + 1 }));
+        assert.equal(saved, { id: 1, owner: 'a', balance: 6, note: null, version: 2 });
+        assert.equal(log.map((q) => q.split(' ')[0]), ['select', 'begin', 'update', 'select', 'commit'], log.join('\n'));
+        assert.not.ok(/for update/i.test(log[0]!), `the read is not a locking read\n${log[0]}`);
       });
     });
 

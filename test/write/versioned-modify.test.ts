@@ -67,9 +67,12 @@ await databaseSuites(
       assert.equal(saved, { id: 1, owner: 'owner 1', balance: 15, note: null, version: 2 });
       assert.equal(await account(), saved);
       assert.equal(seen, [{ id: 1, owner: 'owner 1', balance: 10, note: null, version: 1 }]);
-      // MySQL locks every key (its checked write needs a transaction anyway), and knows the integer row without a read-back.
-      assert.equal(l.statements(), ['select', 'update'], l.log.join('\n'));
-      assert.is(l.locks(), d.dialect === 'mysql' ? 1 : 0, l.log.join('\n'));
+      // MariaDB: the plain read, then versionedUpdate's one compound write (its read-back locks the row it just wrote).
+      assert.equal(l.statements(), d.dialect === 'mysql' ? ['select', 'compound'] : ['select', 'update'], l.log.join('\n'));
+      assert.is(l.locks(), 0, l.log.join('\n'));
+      // No locking read on any dialect: the only `for update` is inside MariaDB's compound write, after its UPDATE.
+      assert.not.ok(l.log.some((q) => /^select .*for update/i.test(q)), l.log.join('\n'));
+      assert.not.ok(l.log.some((q) => /^begin(?! not atomic)/i.test(q)), `no transaction of its own\n${l.log.join('\n')}`);
       // An async fn, and extra fields in the key object are ignored.
       const again = await versionedModify(db, t.accounts, saved, async (row) => ({ note: `was ${row.balance}` }));
       assert.is(again.note, 'was 15');
@@ -87,12 +90,10 @@ await databaseSuites(
         rows.push(row);
         return attempt === 1 ? versionedUpdate(db, t.accounts, row, { note: `other ${row.version}` }).then(() => {}) : undefined;
       };
-      // MySQL reads every key under a lock by default: there the optimistic path is asked for.
-      const optimistic = d.dialect === 'mysql' ? ({ lock: 'never' } as const) : {};
       const first = await versionedModify(l.db, t.accounts, { id: 1 }, async (row, attempt) => {
         await interfere(row, attempt);
         return { balance: row.balance + 1 };
-      }, optimistic);
+      });
       assert.is(first.balance, 1);
       assert.is(first.note, 'other 1');
       assert.is(first.version, 3);
@@ -104,7 +105,6 @@ await databaseSuites(
       assert.is(l.locks(), 0, `one conflict does not make a key hot\n${l.log.join('\n')}`);
       assert.is(conflicts.length, 1);
       assert.not.ok(isHot(hotKeyId(t.accounts, { id: 1 })));
-      if (d.dialect === 'mysql') return;
 
       await versionedModify(l.db, t.accounts, { id: 1 }, async (row, attempt) => {
         await interfere(row, attempt);
@@ -152,10 +152,7 @@ await databaseSuites(
       assert.is(row.balance, sum);
       assert.is(row.version, 1 + CALLERS * INCREMENTS);
       assert.is(calls, CALLERS * INCREMENTS + conflicts, 'fn runs once per commit plus once per conflict');
-      if (d.dialect === 'mysql') {
-        // Every key is read under its lock on MySQL: callers queue on the row and never conflict.
-        assert.is(conflicts, 0);
-      } else if (d.name !== 'pg/pglite' && d.name !== 'sqlite/libsql-memory') {
+      if (d.name !== 'pg/pglite' && d.name !== 'sqlite/libsql-memory') {
         // Real pools interleave: the row conflicted, turned hot, and the rest queued on its lock.
         assert.ok(conflicts > 0, 'a real pool should interleave callers');
         assert.ok(isHot(hotKeyId(t.accounts, { id: 1 })), `the row should be hot after ${conflicts} conflicts`);
@@ -274,6 +271,32 @@ await databaseSuites(
       const committed = await db.transaction((tx: any) => versionedModify(tx, t.accounts, { id: 1 }, (row) => ({ balance: row.balance + 10 })));
       assert.is(committed.balance, 11);
       assert.is((await account()).balance, 11);
+    });
+
+    it("inside a caller's transaction whose snapshot is older than the row: fn sees the latest row, no conflict", async () => {
+      // InnoDB REPEATABLE READ: a plain read there would show the snapshot, the write match the latest row.
+      if (d.dialect === 'sqlite' || d.name === 'pg/pglite') return;
+      await seed(1, 1);
+      await seed(2, 1);
+      let conflicts = 0;
+      configureConcurrency({ onConflict: () => void conflicts++ });
+      const other = await d.connect(1);
+      const seen: unknown[] = [];
+      try {
+        const saved = await db.transaction(async (tx: any) => {
+          // The caller's first read fixes its snapshot (MySQL); then another connection commits a change.
+          await tx.select().from(t.accounts).where(eq(t.accounts.id, 2));
+          await versionedUpdate(other.db, t.accounts, { id: 1, version: 1 }, { balance: 5 });
+          return versionedModify(tx, t.accounts, { id: 1 }, (row) => (seen.push([row.balance, row.version]), { balance: row.balance + 1 }));
+        });
+        assert.is(saved.balance, 6);
+        assert.is(saved.version, 3);
+      } finally {
+        await other.close();
+      }
+      assert.equal(seen, [[5, 2]], 'one run of fn, on the committed row');
+      assert.is(conflicts, 0);
+      assert.is((await account()).balance, 6);
     });
 
     it('attempts are bounded: the last RecordModifiedError surfaces', async () => {
