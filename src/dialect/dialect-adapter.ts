@@ -76,6 +76,13 @@ export interface DialectAdapter {
    * sends the statements one by one.
    */
   writeThenRead?(db: QueryDatabase, write: SQL, read: SQL, ownTransaction: boolean): Promise<{ count: number; rows: Record<string, unknown>[] } | undefined>;
+  /**
+   * True when a checked write on `db` without RETURNING takes a transaction of its own of several
+   * statements (MySQL, which has no compound statements: `begin; update; select … for update;
+   * commit`), so reading the row under a lock in that transaction first costs nothing more than
+   * a plain read before it. Only adapters whose dialect can be in that state define it.
+   */
+  writeTakesTransaction?(db: QueryDatabase): boolean;
   /** True when `table` was declared with this dialect's table builder. */
   ownsTable(table: Table): boolean;
   /** True when `db` is this dialect's Drizzle database or transaction object. */

@@ -154,6 +154,11 @@ export const mysqlAdapter: DialectAdapter = {
   affectedRows: mysqlAffectedRows,
   prepare: (query) => (query as BuiltQuery & MySqlPreparable).prepare(),
   writeThenRead,
+  // Known after the first compound statement the server refused (MySQL).
+  writeTakesTransaction: (db) => {
+    const server = mysql2Server(db);
+    return server !== undefined && noCompoundStatements.has(server);
+  },
   runReturning: () => Promise.reject(new TypeError('MySQL has no UPDATE … RETURNING')),
   runCount: async (prepared, values) => mysqlAffectedRows(await execute(prepared, values)),
   runSelect: async (prepared, values) => (await execute(prepared, values)) as Record<string, unknown>[],
