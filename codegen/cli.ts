@@ -6,12 +6,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CodegenError } from './codegen-error.js';
+import { CodegenError, shown } from './codegen-error.js';
 import { prestartScan } from './collect/scan-in-worker.js';
-import { loadConfig, shown } from './config/load-config.js';
 import { missingPeer, missingPeerMessage } from './load/optional-peer.js';
-// The rest (drizzle-orm and the three dialect cores, ~0.2 s) is imported once the scan thread is
-// loading the TypeScript compiler, so the two overlap.
+// The rest (the config loader, drizzle-orm and the three dialect cores the dialect records use,
+// ~0.3 s) is imported once the scan thread is loading the TypeScript compiler, so the two overlap.
 
 const USAGE: Record<string, string> = {
   main: `usage: drizzle-concurrency <command> [options]
@@ -90,7 +89,8 @@ async function main(argv: string[]): Promise<number> {
     console.error('run "drizzle-concurrency generate" and commit the result');
     return 1;
   }
-  const [{ collectSchema }, { openLiveDatabase }, { createTriggers, dropTriggers, listTriggers }] = await Promise.all([
+  const [{ loadConfig }, { collectSchema }, { openLiveDatabase }, { createTriggers, dropTriggers, listTriggers }] = await Promise.all([
+    import('./config/load-config.js'),
     import('./collect/collect-schema.js'),
     import('./live/live-database.js'),
     import('./live/trigger-commands.js'),

@@ -1,8 +1,8 @@
 import { join, relative, resolve } from 'node:path';
-import { CodegenError } from './codegen-error.js';
+import { CodegenError, shown } from './codegen-error.js';
 import { collectSchema, type CollectedSchema } from './collect/collect-schema.js';
 import { prestartScan } from './collect/scan-in-worker.js';
-import { loadConfig, shown, type CodegenConfig } from './config/load-config.js';
+import { loadConfig, type CodegenConfig } from './config/load-config.js';
 import { changedFiles, staleTemporaries, writeAll, type PlannedFile } from './emit/file-batch.js';
 import { withGenerateLock } from './emit/generate-lock.js';
 import { readMigrationsFolder, snapshotTables, type MigrationsFolder } from './emit/migrations-folder.js';
@@ -50,8 +50,8 @@ function checkTablesMigrated(plan: TriggerPlan, folder: MigrationsFolder, schema
     return site ? { file: shown(site.file), line: site.line } : { file: shown(folder.lastSnapshot.path) };
   };
   for (const spec of plan.creates) {
-    const key = config.dialect === 'pg' ? `${spec.schema ?? 'public'}.${spec.table}` : spec.table;
-    const columns = known.get(key) ?? (config.dialect === 'pg' && !spec.schema ? known.get(spec.table) : undefined);
+    const key = config.dialect.snapshotKeys(spec).find((k) => known.has(k));
+    const columns = key === undefined ? undefined : known.get(key);
     if (!columns) throw new CodegenError(`"${spec.table}" is not in the drizzle-kit migrations yet: run drizzle-kit generate first`, where(spec));
     if (!columns.has(spec.column)) {
       throw new CodegenError(`"${spec.table}"."${spec.column}" is not in the drizzle-kit migrations yet: run drizzle-kit generate first`, where(spec));
@@ -85,7 +85,7 @@ export async function planGeneration(options: GenerateOptions = {}, loaded?: Cod
   let files: PlannedFile[] = [...tests.files];
   if (!isEmptyPlan(triggers)) {
     checkTablesMigrated(triggers, folder, schema, config);
-    files = [...files, ...migrationFiles(folder, renderMigration(triggers, sources), (options.now ?? Date.now)()).files];
+    files = [...files, ...migrationFiles(folder, renderMigration(triggers, sources, config.dialect), (options.now ?? Date.now)())];
   }
   // An orphan of an interrupted run that this run plans again is kept (and re-registered).
   const planned = new Set(files.map((f) => f.path));

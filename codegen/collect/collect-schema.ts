@@ -1,9 +1,10 @@
 import type { Table } from 'drizzle-orm';
 import type { CodegenConfig } from '../config/load-config.js';
+import { CODEGEN_DIALECTS } from '../dialects/index.js';
 import { checkTriggerNames } from '../plan/trigger-names.js';
 import { loadTables, type VersionedTable } from './load-tables.js';
 import { scanInWorker } from './scan-in-worker.js';
-import type { FoundCall } from './scan-schema.js';
+import type { FoundCall, ScanDialects } from './scan-schema.js';
 import { schemaFiles } from './schema-files.js';
 
 /** Everything the codegen knows about a schema: the static scan and the loaded tables. */
@@ -24,7 +25,8 @@ export interface CollectedSchema {
  */
 export async function collectSchema(config: CodegenConfig): Promise<CollectedSchema> {
   const files = schemaFiles(config.schema);
-  const scanning = scanInWorker(files, config.dialect);
+  const dialects: ScanDialects = { config: config.dialect.name, cores: Object.fromEntries(CODEGEN_DIALECTS.map((d) => [d.core, d.name])) };
+  const scanning = scanInWorker(files, dialects);
   const loading = loadTables(files, config.dialect, config.casing);
   const [scanned, loaded] = await Promise.allSettled([scanning, loading]);
   if (scanned.status === 'rejected') throw scanned.reason;

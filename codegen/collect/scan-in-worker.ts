@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { DialectName } from '../../src/dialect/dialect-adapter.js';
 import { CodegenError } from '../codegen-error.js';
-import type { StaticScan } from './scan-schema.js';
+import type { ScanDialects, StaticScan } from './scan-schema.js';
 
 /** What the scan thread posts back: its result, or its error in parts a message can carry. */
 type ScanMessage =
@@ -23,8 +22,8 @@ import('node:worker_threads').then(async ({ parentPort, workerData }) => {
   const scanning = (workerData.tsx ? import(workerData.tsx).then((tsx) => { tsx.register(); }) : Promise.resolve())
     .then(() => import(workerData.module));
   scanning.catch(() => {});
-  parentPort.once('message', ({ files, dialect }) => scanning
-    .then((m) => parentPort.postMessage({ ok: true, scan: m.scanSchema(files, dialect) }))
+  parentPort.once('message', ({ files, dialects }) => scanning
+    .then((m) => parentPort.postMessage({ ok: true, scan: m.scanSchema(files, dialects) }))
     .catch((e) => parentPort.postMessage({ ok: false, codegen: !!e && e.name === 'CodegenError', name: (e && e.name) || 'Error',
       reason: e && e.name === 'CodegenError' ? e.reason : String((e && e.message) || e), file: e && e.file, line: e && e.line, stack: e && e.stack })));
 });
@@ -65,11 +64,11 @@ function toError(message: Extract<ScanMessage, { ok: false }>): Error {
  * the schema overlap with bundling and importing the schema modules on the main thread. Rejects
  * with the scan's own `CodegenError` (same message, `file`, `line`).
  * @example
- * const scanning = scanInWorker(files, 'pg')
- * const tables = await loadTables(files, 'pg')   // meanwhile
+ * const scanning = scanInWorker(files, { config: 'pg', cores: { 'pg-core': 'pg' } })
+ * const tables = await loadTables(files, pgCodegen)   // meanwhile
  * const { calls } = await scanning
  */
-export function scanInWorker(files: readonly string[], dialect: DialectName): Promise<StaticScan> {
+export function scanInWorker(files: readonly string[], dialects: ScanDialects): Promise<StaticScan> {
   const worker = warm ?? spawn();
   warm = undefined;
   return new Promise((resolve, reject) => {
@@ -85,6 +84,6 @@ export function scanInWorker(files: readonly string[], dialect: DialectName): Pr
     worker.once('error', (error) => settle(() => reject(error)));
     worker.once('exit', (code) => settle(() => reject(new Error(`the schema scan thread exited with code ${code} before answering`))));
     worker.ref();
-    worker.postMessage({ files: [...files], dialect });
+    worker.postMessage({ files: [...files], dialects });
   });
 }

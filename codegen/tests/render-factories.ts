@@ -1,5 +1,5 @@
 import type { Column, Table } from 'drizzle-orm';
-import type { DialectName } from '../../src/dialect/dialect-adapter.js';
+import type { CodegenDialect } from '../dialects/index.js';
 import { ownedBanner } from './render-setup.js';
 import { banner, insertedTables, tableLabel, type ExportIndex } from './render-test-suite.js';
 import { factoryNeeds, foreignKeys } from './sample-values.js';
@@ -15,7 +15,7 @@ export interface FactoryNeed {
 }
 
 /** What the factories of the tables the suites insert into must supply, per table. */
-export function factoryNeedsOf(tables: readonly Table[], dialect: DialectName, index: ExportIndex): FactoryNeed[] {
+export function factoryNeedsOf(tables: readonly Table[], dialect: CodegenDialect, index: ExportIndex): FactoryNeed[] {
   const all = new Set<Table>();
   for (const table of tables) for (const t of insertedTables(table, dialect, index)) all.add(t);
   return [...all].map((table) => {
