@@ -70,10 +70,11 @@ async function main(argv: string[]): Promise<number> {
   prestartScan();
   if (command === 'generate') {
     const { generateReport } = await import('./generate.js');
-    const { written, removed, unfillable } = await generateReport(options);
+    const { written, removed, unfillable, hints } = await generateReport(options);
     if (written.length === 0 && removed.length === 0) console.log('up to date: nothing to write');
     for (const path of written) console.log(`wrote ${shown(path)}`);
     for (const path of removed) console.log(`removed ${shown(path)}`);
+    for (const hint of hints) console.error(hint);
     if (unfillable.length > 0) console.error(`the generated tests cannot fill these columns: give them values in factories.ts\n${unfillable.map((c) => `  ${c}`).join('\n')}`);
     return 0;
   }

@@ -34,6 +34,8 @@ export interface GenerationPlan {
   remove: string[];
   /** `table.column (type)` of the columns the generated tests cannot fill: factories.ts must. */
   unfillable: string[];
+  /** One-line hints about the user's own files (a factories.ts still exporting `overrides`). */
+  hints: string[];
 }
 
 /** The folder of the generated conflict tests, or `undefined` when they are off. */
@@ -81,7 +83,7 @@ export async function planGeneration(options: GenerateOptions = {}, loaded?: Cod
   // The schema as the config names it: a glob stays one short name, not every file it matched.
   const sources = config.schema.map((f) => relative(config.root, f).replaceAll('\\', '/'));
   const folderOfTests = testsFolder(options, config);
-  const tests = folderOfTests === undefined ? { files: [], stale: [], unfillable: [] } : testFiles(folderOfTests, config, schema, sources);
+  const tests = folderOfTests === undefined ? { files: [], stale: [], unfillable: [], hints: [] } : testFiles(folderOfTests, config, schema, sources);
   let files: PlannedFile[] = [...tests.files];
   if (!isEmptyPlan(triggers)) {
     checkTablesMigrated(triggers, folder, schema, config);
@@ -90,7 +92,7 @@ export async function planGeneration(options: GenerateOptions = {}, loaded?: Cod
   // An orphan of an interrupted run that this run plans again is kept (and re-registered).
   const planned = new Set(files.map((f) => f.path));
   const orphans = folder.orphans.map((f) => join(config.out, f)).filter((path) => !planned.has(path));
-  return { config, schema, triggers, files: changedFiles(files), remove: [...orphans, ...tests.stale], unfillable: tests.unfillable };
+  return { config, schema, triggers, files: changedFiles(files), remove: [...orphans, ...tests.stale], unfillable: tests.unfillable, hints: tests.hints };
 }
 
 /** What a generate run did: files written (created or replaced) and stale files removed. */
@@ -99,6 +101,8 @@ export interface GenerateReport {
   removed: string[];
   /** Columns the generated tests cannot fill (see {@link GenerationPlan.unfillable}). */
   unfillable: string[];
+  /** Hints about the user's own files (see {@link GenerationPlan.hints}). */
+  hints: string[];
 }
 
 /**
@@ -114,10 +118,10 @@ export async function generateReport(options: GenerateOptions = {}): Promise<Gen
     const plan = await planGeneration(options, config);
     // Under the lock no other run is writing: temporary files still around were left by a dead one.
     const leftovers = staleTemporaries([config.out, join(config.out, 'meta'), testsFolder(options, config)]);
-    if (plan.files.length === 0 && plan.remove.length === 0 && leftovers.length === 0) return { written: [], removed: [], unfillable: plan.unfillable };
+    if (plan.files.length === 0 && plan.remove.length === 0 && leftovers.length === 0) return { written: [], removed: [], unfillable: plan.unfillable, hints: plan.hints };
     await options.beforeWrite?.();
     writeAll(plan.files, [...plan.remove, ...leftovers]);
-    return { written: plan.files.map((f) => f.path), removed: plan.remove, unfillable: plan.unfillable };
+    return { written: plan.files.map((f) => f.path), removed: plan.remove, unfillable: plan.unfillable, hints: plan.hints };
   });
 }
 
