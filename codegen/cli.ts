@@ -7,10 +7,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CodegenError, shown } from './codegen-error.js';
-import { prestartScan } from './collect/scan-in-worker.js';
 import { missingPeer, missingPeerMessage } from './load/optional-peer.js';
 // The rest (the config loader, drizzle-orm and the three dialect cores the dialect records use,
-// ~0.3 s) is imported once the scan thread is loading the TypeScript compiler, so the two overlap.
+// ~0.3 s) is imported once the arguments are known to name a command: --help stays instant.
 
 const USAGE: Record<string, string> = {
   main: `usage: drizzle-concurrency <command> [options]
@@ -67,7 +66,6 @@ async function main(argv: string[]): Promise<number> {
     console.error(`${sub === undefined ? 'triggers needs a subcommand' : `unknown triggers subcommand "${sub}"`}\n\n${USAGE['triggers']}`);
     return 1;
   }
-  prestartScan();
   if (command === 'generate') {
     const { generateReport } = await import('./generate.js');
     const { written, removed, unfillable, hints } = await generateReport(options);

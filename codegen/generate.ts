@@ -1,7 +1,6 @@
 import { join, relative, resolve } from 'node:path';
 import { CodegenError, shown } from './codegen-error.js';
 import { collectSchema, type CollectedSchema } from './collect/collect-schema.js';
-import { prestartScan } from './collect/scan-in-worker.js';
 import { loadConfig, type CodegenConfig } from './config/load-config.js';
 import { changedFiles, staleTemporaries, writeAll, type PlannedFile } from './emit/file-batch.js';
 import { withGenerateLock } from './emit/generate-lock.js';
@@ -63,7 +62,6 @@ function checkTablesMigrated(plan: TriggerPlan, folder: MigrationsFolder, schema
 
 /** Collects the schema and plans every file `generate` would write. Writes nothing. */
 export async function planGeneration(options: GenerateOptions = {}, loaded?: CodegenConfig): Promise<GenerationPlan> {
-  prestartScan();
   const config = loaded ?? (await loadConfig(options.config));
   const collecting = collectSchema(config);
   collecting.catch(() => {});
@@ -111,7 +109,6 @@ export interface GenerateReport {
  * const { written, removed } = await generateReport({ config: 'drizzle.config.ts' })
  */
 export async function generateReport(options: GenerateOptions = {}): Promise<GenerateReport> {
-  prestartScan();
   const config = await loadConfig(options.config);
   // Plan under the lock, so another run cannot commit between reading the journal and writing it.
   return withGenerateLock(config.out, async () => {

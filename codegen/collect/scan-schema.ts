@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Project as MorphProject, SourceFile, ts as TsTypes } from 'ts-morph';
 import type { DialectName } from '../../src/dialect/dialect-adapter.js';
+import { CODEGEN_DIALECTS, type CodegenDialect } from '../dialects/index.js';
 import type { VersionKind } from '../../src/schema/version-column.js';
 import { CodegenError, shown } from '../codegen-error.js';
 import { BuilderImports, callsIn, type CoreEntries, type Meaning } from './builder-imports.js';
@@ -20,25 +21,23 @@ export interface StaticScan {
   calls: FoundCall[];
 }
 
-/** What the scan knows of dialects (plain data, so it can cross to a thread): the config's, and every builder entry. */
-export interface ScanDialects {
-  config: DialectName;
-  cores: CoreEntries;
-}
+/** The builder entry of every dialect record (`pg-core` → `pg`, …). */
+const CORES: CoreEntries = Object.fromEntries(CODEGEN_DIALECTS.map((d) => [d.core, d.name]));
 
 /**
  * Reads the schema files (absolute paths, see `schemaFiles`) and the local files they import with
  * ts-morph, without the type checker: syntax errors, version builder calls however imported,
- * literal-only options. `scanInWorker` runs it beside the loading of the modules.
+ * literal-only options, refusing builders of another dialect than the config's. `collectSchema`
+ * runs it while esbuild bundles the modules.
  */
-export function scanSchema(files: readonly string[], dialects: ScanDialects): StaticScan {
+export function scanSchema(files: readonly string[], dialect: CodegenDialect): StaticScan {
   const project = new Project({
     compilerOptions: { allowJs: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
     skipAddingFilesFromTsConfig: true,
     skipFileDependencyResolution: true,
   });
   const roots = files.map((file) => project.addSourceFileAtPath(file));
-  const imports = new BuilderImports((from, specifier) => resolveRelative(project, from, specifier), dialects.cores);
+  const imports = new BuilderImports((from, specifier) => resolveRelative(project, from, specifier), CORES);
   for (const file of roots) imports.scope(file);
   // Local files reached through relative imports were added while resolving: check them all.
   const local = project.getSourceFiles().filter((f) => !f.isDeclarationFile());
@@ -49,7 +48,7 @@ export function scanSchema(files: readonly string[], dialects: ScanDialects): St
     if (scope.size === 0) continue;
     for (const call of callsIn(file)) {
       const meaning = imports.meaningOf(call.expression, scope);
-      if (meaning?.type === 'builder' || meaning?.type === 'apply') calls.push(checkCall(file, call, meaning, dialects.config));
+      if (meaning?.type === 'builder' || meaning?.type === 'apply') calls.push(checkCall(file, call, meaning, dialect.name));
     }
   }
   saveTsMorphCodeCache();
