@@ -1,4 +1,15 @@
+import { relative } from 'node:path';
 import { ConcurrencyError } from '../src/errors.js';
+
+/**
+ * A path as codegen messages show it: relative to the working directory, absolute outside it.
+ * @example
+ * shown('/app/drizzle/meta/_journal.json') // 'drizzle/meta/_journal.json' (run in /app)
+ */
+export function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
+}
 
 /**
  * Bad codegen input: an unreadable schema, an unsupported construct, an inconsistent

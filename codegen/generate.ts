@@ -1,8 +1,7 @@
 import { join, relative, resolve } from 'node:path';
-import { CodegenError } from './codegen-error.js';
+import { CodegenError, shown } from './codegen-error.js';
 import { collectSchema, type CollectedSchema } from './collect/collect-schema.js';
-import { prestartScan } from './collect/scan-in-worker.js';
-import { loadConfig, shown, type CodegenConfig } from './config/load-config.js';
+import { loadConfig, type CodegenConfig } from './config/load-config.js';
 import { changedFiles, staleTemporaries, writeAll, type PlannedFile } from './emit/file-batch.js';
 import { withGenerateLock } from './emit/generate-lock.js';
 import { readMigrationsFolder, snapshotTables, type MigrationsFolder } from './emit/migrations-folder.js';
@@ -34,6 +33,8 @@ export interface GenerationPlan {
   remove: string[];
   /** `table.column (type)` of the columns the generated tests cannot fill: factories.ts must. */
   unfillable: string[];
+  /** One-line hints about the user's own files (a factories.ts still exporting `overrides`). */
+  hints: string[];
 }
 
 /** The folder of the generated conflict tests, or `undefined` when they are off. */
@@ -50,8 +51,8 @@ function checkTablesMigrated(plan: TriggerPlan, folder: MigrationsFolder, schema
     return site ? { file: shown(site.file), line: site.line } : { file: shown(folder.lastSnapshot.path) };
   };
   for (const spec of plan.creates) {
-    const key = config.dialect === 'pg' ? `${spec.schema ?? 'public'}.${spec.table}` : spec.table;
-    const columns = known.get(key) ?? (config.dialect === 'pg' && !spec.schema ? known.get(spec.table) : undefined);
+    const key = config.dialect.snapshotKeys(spec).find((k) => known.has(k));
+    const columns = key === undefined ? undefined : known.get(key);
     if (!columns) throw new CodegenError(`"${spec.table}" is not in the drizzle-kit migrations yet: run drizzle-kit generate first`, where(spec));
     if (!columns.has(spec.column)) {
       throw new CodegenError(`"${spec.table}"."${spec.column}" is not in the drizzle-kit migrations yet: run drizzle-kit generate first`, where(spec));
@@ -61,7 +62,6 @@ function checkTablesMigrated(plan: TriggerPlan, folder: MigrationsFolder, schema
 
 /** Collects the schema and plans every file `generate` would write. Writes nothing. */
 export async function planGeneration(options: GenerateOptions = {}, loaded?: CodegenConfig): Promise<GenerationPlan> {
-  prestartScan();
   const config = loaded ?? (await loadConfig(options.config));
   const collecting = collectSchema(config);
   collecting.catch(() => {});
@@ -81,16 +81,16 @@ export async function planGeneration(options: GenerateOptions = {}, loaded?: Cod
   // The schema as the config names it: a glob stays one short name, not every file it matched.
   const sources = config.schema.map((f) => relative(config.root, f).replaceAll('\\', '/'));
   const folderOfTests = testsFolder(options, config);
-  const tests = folderOfTests === undefined ? { files: [], stale: [], unfillable: [] } : testFiles(folderOfTests, config, schema, sources);
+  const tests = folderOfTests === undefined ? { files: [], stale: [], unfillable: [], hints: [] } : testFiles(folderOfTests, config, schema, sources);
   let files: PlannedFile[] = [...tests.files];
   if (!isEmptyPlan(triggers)) {
     checkTablesMigrated(triggers, folder, schema, config);
-    files = [...files, ...migrationFiles(folder, renderMigration(triggers, sources), (options.now ?? Date.now)()).files];
+    files = [...files, ...migrationFiles(folder, renderMigration(triggers, sources, config.dialect), (options.now ?? Date.now)())];
   }
   // An orphan of an interrupted run that this run plans again is kept (and re-registered).
   const planned = new Set(files.map((f) => f.path));
   const orphans = folder.orphans.map((f) => join(config.out, f)).filter((path) => !planned.has(path));
-  return { config, schema, triggers, files: changedFiles(files), remove: [...orphans, ...tests.stale], unfillable: tests.unfillable };
+  return { config, schema, triggers, files: changedFiles(files), remove: [...orphans, ...tests.stale], unfillable: tests.unfillable, hints: tests.hints };
 }
 
 /** What a generate run did: files written (created or replaced) and stale files removed. */
@@ -99,6 +99,8 @@ export interface GenerateReport {
   removed: string[];
   /** Columns the generated tests cannot fill (see {@link GenerationPlan.unfillable}). */
   unfillable: string[];
+  /** Hints about the user's own files (see {@link GenerationPlan.hints}). */
+  hints: string[];
 }
 
 /**
@@ -107,17 +109,16 @@ export interface GenerateReport {
  * const { written, removed } = await generateReport({ config: 'drizzle.config.ts' })
  */
 export async function generateReport(options: GenerateOptions = {}): Promise<GenerateReport> {
-  prestartScan();
   const config = await loadConfig(options.config);
   // Plan under the lock, so another run cannot commit between reading the journal and writing it.
   return withGenerateLock(config.out, async () => {
     const plan = await planGeneration(options, config);
     // Under the lock no other run is writing: temporary files still around were left by a dead one.
     const leftovers = staleTemporaries([config.out, join(config.out, 'meta'), testsFolder(options, config)]);
-    if (plan.files.length === 0 && plan.remove.length === 0 && leftovers.length === 0) return { written: [], removed: [], unfillable: plan.unfillable };
+    if (plan.files.length === 0 && plan.remove.length === 0 && leftovers.length === 0) return { written: [], removed: [], unfillable: plan.unfillable, hints: plan.hints };
     await options.beforeWrite?.();
     writeAll(plan.files, [...plan.remove, ...leftovers]);
-    return { written: plan.files.map((f) => f.path), removed: plan.remove, unfillable: plan.unfillable };
+    return { written: plan.files.map((f) => f.path), removed: plan.remove, unfillable: plan.unfillable, hints: plan.hints };
   });
 }
 

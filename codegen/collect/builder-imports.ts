@@ -5,7 +5,7 @@ import type { VersionKind } from '../../src/schema/version-column.js';
 
 /** What a name in a schema file stands for, as far as the codegen cares. */
 export type Meaning =
-  | { type: 'builder'; kind: VersionKind; dialect: DialectName }
+  | { type: 'builder'; kind: VersionKind; dialect: DialectName; core: string }
   | { type: 'apply' }
   | { type: 'namespace'; members: ReadonlyMap<string, Meaning> };
 
@@ -17,15 +17,23 @@ const BUILDERS: Record<string, VersionKind> = {
 };
 
 const PACKAGE = 'drizzle-concurrency';
-const CORE_ENTRIES: Record<string, DialectName> = { 'pg-core': 'pg', 'mysql-core': 'mysql', 'sqlite-core': 'sqlite' };
 
-/** The names the package's own entry points export, for `specifier` (`undefined`: not ours). */
-export function packageExports(specifier: string): ReadonlyMap<string, Meaning> | undefined {
+/** The builder entries of the package, `drizzle-concurrency/<core>`, and their dialects (from the dialect records). */
+export type CoreEntries = Readonly<Record<string, DialectName>>;
+
+/**
+ * The names the package's own entry points export, for `specifier` (`undefined`: not ours).
+ * @example
+ * packageExports('drizzle-concurrency/pg-core', { 'pg-core': 'pg' })?.get('triggerVersion')
+ * // { type: 'builder', kind: 'trigger', dialect: 'pg', core: 'pg-core' }
+ */
+export function packageExports(specifier: string, cores: CoreEntries): ReadonlyMap<string, Meaning> | undefined {
   if (specifier === PACKAGE) return new Map([['applyConcurrencyCheck', { type: 'apply' }]]);
   if (!specifier.startsWith(`${PACKAGE}/`)) return undefined;
-  const dialect = CORE_ENTRIES[specifier.slice(PACKAGE.length + 1)];
+  const core = specifier.slice(PACKAGE.length + 1);
+  const dialect = cores[core];
   if (!dialect) return undefined;
-  return new Map(Object.entries(BUILDERS).map(([name, kind]) => [name, { type: 'builder', kind, dialect } as Meaning]));
+  return new Map(Object.entries(BUILDERS).map(([name, kind]) => [name, { type: 'builder', kind, dialect, core } as Meaning]));
 }
 
 /**
@@ -35,7 +43,10 @@ export function packageExports(specifier: string): ReadonlyMap<string, Meaning> 
  * checker: module specifiers of relative imports are resolved through the project.
  */
 export class BuilderImports {
-  constructor(private readonly resolveRelative: (from: SourceFile, specifier: string) => SourceFile | undefined) {}
+  constructor(
+    private readonly resolveRelative: (from: SourceFile, specifier: string) => SourceFile | undefined,
+    private readonly cores: CoreEntries,
+  ) {}
 
   private readonly exportsCache = new Map<SourceFile, Map<string, Meaning>>();
   private readonly scopeCache = new Map<SourceFile, Map<string, Meaning>>();
@@ -77,7 +88,7 @@ export class BuilderImports {
   }
 
   private moduleMeanings(from: SourceFile, specifier: string): ReadonlyMap<string, Meaning> | undefined {
-    const ours = packageExports(specifier);
+    const ours = packageExports(specifier, this.cores);
     if (ours) return ours;
     if (!specifier.startsWith('.')) return undefined;
     const target = this.resolveRelative(from, specifier);

@@ -1,15 +1,13 @@
-import type { Column} from 'drizzle-orm';
+import type { Column } from 'drizzle-orm';
 import { Table, getTableColumns, getTableName, is } from 'drizzle-orm';
-import { fileURLToPath } from 'node:url';
 import { adapterForTable } from '../../src/dialect/adapters.js';
-import type { DialectName } from '../../src/dialect/dialect-adapter.js';
 import { ConfigurationError } from '../../src/errors.js';
 import { tableMeta } from '../../src/schema/table-meta.js';
 import { tableSchema, triggerSpecFor, type TriggerSpec } from '../../src/triggers/trigger-spec.js';
 import { VERSION_MARKER, getVersionColumn, type VersionColumnInfo, type VersionMarker } from '../../src/schema/version-column.js';
-import { CodegenError } from '../codegen-error.js';
-import { shown } from '../config/load-config.js';
-import { registerBundle, withCallSites } from '../load/call-sites.js';
+import { CodegenError, shown } from '../codegen-error.js';
+import type { CodegenDialect } from '../dialects/index.js';
+import { placedSite, registerBundle, withCallSites, type CallSite } from '../load/call-sites.js';
 import { ModuleBuildError, importTypeScript } from '../load/import-typescript.js';
 
 /** A versioned table as the schema module really builds it, with where it was declared. */
@@ -18,28 +16,22 @@ export interface VersionedTable {
   /** Export name and absolute path of the module that exports it. */
   exportName: string;
   module: string;
-  dialect: DialectName;
+  dialect: CodegenDialect;
   /** SQL name (and PostgreSQL schema). */
   name: string;
   schema: string | undefined;
   version: VersionColumnInfo;
   /** Where the version builder (or `applyConcurrencyCheck`) was called. */
-  site: { file: string; line: number } | undefined;
+  site: CallSite | undefined;
   /** The trigger of a `triggerVersion()` column. */
   trigger: TriggerSpec | undefined;
 }
 
-function parseSite(site: string | undefined): { file: string; line: number } | undefined {
-  const match = site ? /^(.*):(\d+)$/.exec(site) : null;
-  if (!match) return undefined;
-  const path = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!;
-  return { file: path, line: Number(match[2]) };
-}
-
-function markerSite(table: Table): { file: string; line: number } | undefined {
+/** Where the version column of `table` was declared, placed from the call site its builder captured. */
+function markerSite(table: Table): CallSite | undefined {
   for (const column of Object.values(getTableColumns(table)) as Column[]) {
     const marker = (column as unknown as { config: Record<symbol, VersionMarker | undefined> }).config[VERSION_MARKER];
-    if (marker?.site) return parseSite(marker.site());
+    if (marker?.site) return placedSite(marker.site);
   }
   return undefined;
 }
@@ -51,7 +43,7 @@ function markerSite(table: Table): { file: string; line: number } | undefined {
  */
 export async function loadTables(
   files: readonly string[],
-  dialect: DialectName,
+  dialect: CodegenDialect,
   casing?: 'snake_case' | 'camelCase',
 ): Promise<{ tables: VersionedTable[]; exports: Map<Table, { exportName: string; module: string }> }> {
   const seen = new Map<Table, VersionedTable>();
@@ -74,7 +66,7 @@ export async function loadTables(
   return { tables: [...seen.values()], exports };
 }
 
-function describe(table: Table, exportName: string, module: string, dialect: DialectName, casing?: 'snake_case' | 'camelCase'): VersionedTable | undefined {
+function describe(table: Table, exportName: string, module: string, dialect: CodegenDialect, casing?: 'snake_case' | 'camelCase'): VersionedTable | undefined {
   // Placing the call site is the costly part of capturing it: only for an error, or when asked.
   const where = () => {
     const site = markerSite(table);
@@ -89,8 +81,8 @@ function describe(table: Table, exportName: string, module: string, dialect: Dia
   }
   if (!version) return undefined;
   const tableDialect = adapterForTable(table).dialect;
-  if (tableDialect !== dialect) {
-    throw new CodegenError(`"${getTableName(table)}" is a ${tableDialect} table but the config's dialect is ${dialect}`, where());
+  if (tableDialect !== dialect.name) {
+    throw new CodegenError(`"${getTableName(table)}" is a ${tableDialect} table but the config's dialect is ${dialect.name}`, where());
   }
   let trigger: TriggerSpec | undefined;
   try {

@@ -2,17 +2,16 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Project as MorphProject, SourceFile, ts as TsTypes } from 'ts-morph';
 import type { DialectName } from '../../src/dialect/dialect-adapter.js';
+import { CODEGEN_DIALECTS, type CodegenDialect } from '../dialects/index.js';
 import type { VersionKind } from '../../src/schema/version-column.js';
-import { CodegenError } from '../codegen-error.js';
-import { shown } from '../config/load-config.js';
-import { BuilderImports, callsIn, type Meaning } from './builder-imports.js';
+import { CodegenError, shown } from '../codegen-error.js';
+import { BuilderImports, callsIn, type CoreEntries, type Meaning } from './builder-imports.js';
 import { Project, saveTsMorphCodeCache, ts } from './ts-morph.js';
 
 /** One call of a version builder or `applyConcurrencyCheck` found in the source. */
 export interface FoundCall {
   file: string;
   line: number;
-  endLine: number;
   what: { type: 'builder'; kind: VersionKind; dialect: DialectName } | { type: 'apply' };
 }
 
@@ -22,19 +21,23 @@ export interface StaticScan {
   calls: FoundCall[];
 }
 
+/** The builder entry of every dialect record (`pg-core` → `pg`, …). */
+const CORES: CoreEntries = Object.fromEntries(CODEGEN_DIALECTS.map((d) => [d.core, d.name]));
+
 /**
  * Reads the schema files (absolute paths, see `schemaFiles`) and the local files they import with
  * ts-morph, without the type checker: syntax errors, version builder calls however imported,
- * literal-only options. `scanInWorker` runs it beside the loading of the modules.
+ * literal-only options, refusing builders of another dialect than the config's. `collectSchema`
+ * runs it while esbuild bundles the modules.
  */
-export function scanSchema(files: readonly string[], dialect: DialectName): StaticScan {
+export function scanSchema(files: readonly string[], dialect: CodegenDialect): StaticScan {
   const project = new Project({
     compilerOptions: { allowJs: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
     skipAddingFilesFromTsConfig: true,
     skipFileDependencyResolution: true,
   });
   const roots = files.map((file) => project.addSourceFileAtPath(file));
-  const imports = new BuilderImports((from, specifier) => resolveRelative(project, from, specifier));
+  const imports = new BuilderImports((from, specifier) => resolveRelative(project, from, specifier), CORES);
   for (const file of roots) imports.scope(file);
   // Local files reached through relative imports were added while resolving: check them all.
   const local = project.getSourceFiles().filter((f) => !f.isDeclarationFile());
@@ -45,7 +48,7 @@ export function scanSchema(files: readonly string[], dialect: DialectName): Stat
     if (scope.size === 0) continue;
     for (const call of callsIn(file)) {
       const meaning = imports.meaningOf(call.expression, scope);
-      if (meaning?.type === 'builder' || meaning?.type === 'apply') calls.push(checkCall(file, call, meaning, dialect));
+      if (meaning?.type === 'builder' || meaning?.type === 'apply') calls.push(checkCall(file, call, meaning, dialect.name));
     }
   }
   saveTsMorphCodeCache();
@@ -88,7 +91,7 @@ function checkCall(file: SourceFile, call: TsTypes.CallExpression, meaning: Mean
   const where = { file: shown(file.getFilePath()), line: lineAt(file, call.getStart(source)) };
   const name = text(call.expression);
   if (meaning.type === 'builder' && meaning.dialect !== dialect) {
-    throw new CodegenError(`${name}() comes from drizzle-concurrency/${meaning.dialect}-core but the config's dialect is ${dialect}`, where);
+    throw new CodegenError(`${name}() comes from drizzle-concurrency/${meaning.core} but the config's dialect is ${dialect}`, where);
   }
   if (meaning.type === 'builder' && (meaning.kind === 'trigger' || meaning.kind === 'conditional')) {
     const args = call.arguments;
@@ -112,5 +115,5 @@ function checkCall(file: SourceFile, call: TsTypes.CallExpression, meaning: Mean
     }
   }
   const what = meaning.type === 'apply' ? meaning : { type: 'builder' as const, kind: meaning.kind, dialect: meaning.dialect };
-  return { file: file.getFilePath(), line: where.line, endLine: lineAt(file, call.getEnd()), what };
+  return { file: file.getFilePath(), line: where.line, what };
 }

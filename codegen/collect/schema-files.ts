@@ -1,6 +1,5 @@
 import { globSync } from 'tinyglobby';
-import { CodegenError } from '../codegen-error.js';
-import { shown } from '../config/load-config.js';
+import { CodegenError, shown } from '../codegen-error.js';
 
 /**
  * The schema files a config's `schema` names (files or globs, absolute), matched as ts-morph's

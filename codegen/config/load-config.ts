@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
-import type { DialectName } from '../../src/dialect/dialect-adapter.js';
-import { CodegenError } from '../codegen-error.js';
+import { dirname, resolve } from 'node:path';
+import { CodegenError, shown } from '../codegen-error.js';
+import { KIT_DIALECT_NAMES, dialectOfKit, type CodegenDialect } from '../dialects/index.js';
 import { importTypeScript } from '../load/import-typescript.js';
 
 /** The parts of a `drizzle.config.ts` the codegen reads, normalised. */
@@ -10,23 +10,14 @@ export interface CodegenConfig {
   file: string;
   /** Directory paths are resolved against (the config's directory). */
   root: string;
-  /** drizzle-kit's dialect name as written (`postgresql`, `mysql`, `sqlite`, `turso`). */
-  kitDialect: string;
-  dialect: DialectName;
+  /** The record of the config's drizzle-kit `dialect` (`postgresql`, `mysql`, `sqlite`, `turso`). */
+  dialect: CodegenDialect;
   /** Schema globs or files, absolute. */
   schema: string[];
   /** Migrations folder, absolute. */
   out: string;
   dbCredentials: Record<string, unknown> | undefined;
   casing: 'snake_case' | 'camelCase' | undefined;
-}
-
-const DIALECTS: Record<string, DialectName> = { postgresql: 'pg', mysql: 'mysql', sqlite: 'sqlite', turso: 'sqlite' };
-
-/** Path relative to the working directory, for messages. */
-export function shown(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel.startsWith('..') ? path : rel;
 }
 
 /**
@@ -46,9 +37,8 @@ export async function loadConfig(path = 'drizzle.config.ts'): Promise<CodegenCon
   const config = loaded as Record<string, unknown>;
   const where = { file: shown(file) };
   const kitDialect = config['dialect'];
-  if (typeof kitDialect !== 'string' || !(kitDialect in DIALECTS)) {
-    throw new CodegenError(`dialect must be one of ${Object.keys(DIALECTS).join(', ')}, got ${JSON.stringify(kitDialect)}`, where);
-  }
+  const dialect = typeof kitDialect === 'string' ? dialectOfKit(kitDialect) : undefined;
+  if (!dialect) throw new CodegenError(`dialect must be one of ${KIT_DIALECT_NAMES.join(', ')}, got ${JSON.stringify(kitDialect)}`, where);
   const schemaField = config['schema'];
   const schema = (Array.isArray(schemaField) ? schemaField : [schemaField]).filter((s): s is string => typeof s === 'string');
   if (schema.length === 0) throw new CodegenError('schema must name a file, a glob or an array of them', where);
@@ -59,8 +49,7 @@ export async function loadConfig(path = 'drizzle.config.ts'): Promise<CodegenCon
   return {
     file,
     root,
-    kitDialect,
-    dialect: DIALECTS[kitDialect]!,
+    dialect,
     schema: schema.map((s) => resolve(root, s)),
     out: resolve(root, out),
     dbCredentials: config['dbCredentials'] as Record<string, unknown> | undefined,

@@ -1,7 +1,6 @@
 import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { CodegenError } from '../codegen-error.js';
-import { shown } from '../config/load-config.js';
+import { CodegenError, shown } from '../codegen-error.js';
 
 /** A file the codegen wants to write, with why. */
 export interface PlannedFile {

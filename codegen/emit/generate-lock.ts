@@ -1,7 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { CodegenError } from '../codegen-error.js';
-import { shown } from '../config/load-config.js';
+import { CodegenError, shown } from '../codegen-error.js';
 import { writeFailure } from './file-batch.js';
 
 function alive(pid: number): boolean {

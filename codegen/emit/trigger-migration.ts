@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderCreateTriggers, renderDropTriggers } from '../../src/triggers/trigger-ddl.js';
+import type { CodegenDialect } from '../dialects/index.js';
 import type { TriggerPlan } from '../plan/trigger-plan.js';
 import type { PlannedFile } from './file-batch.js';
 import { HEADER, STATE_PREFIX, snapshotName, type MigrationsFolder } from './migrations-folder.js';
@@ -14,10 +14,11 @@ export const MIGRATION_NAME = 'concurrency_triggers';
 
 /**
  * The SQL text of a trigger migration: a two-line header (what generated it, and the trigger
- * state after it), then one statement per breakpoint chunk: drops first, then creates.
+ * state after it), then one statement per breakpoint chunk: drops first, then creates, in the
+ * dialect's DDL.
  */
-export function renderMigration(plan: TriggerPlan, sources: readonly string[]): string {
-  const statements = [...plan.drops.flatMap((s) => renderDropTriggers(s)), ...plan.creates.flatMap((s) => renderCreateTriggers(s))];
+export function renderMigration(plan: TriggerPlan, sources: readonly string[], dialect: CodegenDialect): string {
+  const statements = [...plan.drops.flatMap((s) => dialect.triggers.drop(s)), ...plan.creates.flatMap((s) => dialect.triggers.create(s))];
   const header = `${HEADER} ${sources.join(', ')} — do not edit\n${STATE_PREFIX}${JSON.stringify(plan.state)}\n`;
   return header + statements.join(BREAKPOINT) + '\n';
 }
@@ -27,7 +28,7 @@ export function renderMigration(plan: TriggerPlan, sources: readonly string[]): 
  * out: `NNNN_<name>.sql`, `meta/NNNN_snapshot.json` (the last snapshot with a new id), and the
  * journal with one more entry (written last).
  */
-export function migrationFiles(folder: MigrationsFolder, sql: string, now: number): { files: PlannedFile[]; tag: string } {
+export function migrationFiles(folder: MigrationsFolder, sql: string, now: number): PlannedFile[] {
   const entries = folder.journal.entries;
   const last = entries[entries.length - 1]!;
   const idx = entries.length;
@@ -44,12 +45,9 @@ export function migrationFiles(folder: MigrationsFolder, sql: string, now: numbe
   const snapshotPath = join(folder.out, 'meta', snapshotName(tag));
   const ours = folder.orphans.includes(`${tag}.sql`);
   const held = (path: string) => (ours && existsSync(path) ? readFileSync(path, 'utf8') : null);
-  return {
-    tag,
-    files: [
-      { path: sqlPath, content: sql, before: held(sqlPath) },
-      { path: snapshotPath, content: JSON.stringify(snapshot, null, 2), before: held(snapshotPath) },
-      { path: folder.journalPath, content: JSON.stringify(journal, null, 2), before: folder.journalText },
-    ],
-  };
+  return [
+    { path: sqlPath, content: sql, before: held(sqlPath) },
+    { path: snapshotPath, content: JSON.stringify(snapshot, null, 2), before: held(snapshotPath) },
+    { path: folder.journalPath, content: JSON.stringify(journal, null, 2), before: folder.journalText },
+  ];
 }

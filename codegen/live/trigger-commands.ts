@@ -1,4 +1,3 @@
-import { renderCreateTriggers, renderDropTriggers, triggerDdlFor } from '../../src/triggers/trigger-ddl.js';
 import type { TriggerSpec } from '../../src/triggers/trigger-spec.js';
 import type { LiveDatabase } from './live-database.js';
 
@@ -15,8 +14,8 @@ const key = (schema: string | undefined, name: string) => `${schema ?? ''}\u0000
 
 /** Compares the triggers in the database with the ones the schema wants. */
 export async function listTriggers(db: LiveDatabase, desired: readonly TriggerSpec[]): Promise<TriggerStatus[]> {
-  const rows = await db.rows(triggerDdlFor(db.dialect).list());
-  const wanted = new Map(desired.map((s) => [key(db.dialect === 'pg' ? (s.schema ?? 'public') : undefined, s.name), s]));
+  const rows = await db.rows(db.dialect.triggers.list());
+  const wanted = new Map(desired.map((s) => [key(db.dialect.listedSchema(s), s.name), s]));
   const out: TriggerStatus[] = [];
   const seen = new Set<string>();
   for (const row of rows) {
@@ -33,12 +32,12 @@ export async function listTriggers(db: LiveDatabase, desired: readonly TriggerSp
 
 /** (Re)creates every trigger of the schema; idempotent. Returns the names. */
 export async function createTriggers(db: LiveDatabase, desired: readonly TriggerSpec[]): Promise<string[]> {
-  for (const spec of desired) for (const statement of renderCreateTriggers(spec)) await db.run(statement);
+  for (const spec of desired) for (const statement of db.dialect.triggers.create(spec)) await db.run(statement);
   return desired.map((s) => s.name);
 }
 
 /** Drops every trigger of the schema (and PostgreSQL function); idempotent. Returns the names. */
 export async function dropTriggers(db: LiveDatabase, desired: readonly TriggerSpec[]): Promise<string[]> {
-  for (const spec of desired) for (const statement of renderDropTriggers(spec)) await db.run(statement);
+  for (const spec of desired) for (const statement of db.dialect.triggers.drop(spec)) await db.run(statement);
   return desired.map((s) => s.name);
 }

@@ -21,6 +21,12 @@ function structuredFrames(): NodeJS.CallSite[] {
   }
 }
 
+/** Where a version builder or `applyConcurrencyCheck` was called: an absolute path and a 1-based line. */
+export interface CallSite {
+  file: string;
+  line: number;
+}
+
 /** The source maps of the bundles being imported, by URL (read once each). */
 const bundles = new Map<string, ReturnType<typeof findSourceMap> | null>();
 
@@ -29,8 +35,8 @@ export function registerBundle(url: string): void {
   bundles.set(url, null);
 }
 
-/** The original `path:line` of a frame in a registered bundle, through its source map. */
-function bundledSite(url: string, line: number, column: number): { file: string; line: number } {
+/** The original place of a frame in a registered bundle, through its source map. */
+function bundledSite(url: string, line: number, column: number): CallSite {
   let map = bundles.get(url);
   if (!map) bundles.set(url, (map = findSourceMap(url) ?? null));
   const entry = map?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number } | undefined;
@@ -39,7 +45,7 @@ function bundledSite(url: string, line: number, column: number): { file: string;
 }
 
 /** The first frame outside the library, mapped to its original file and line. */
-function placeFrames(frames: readonly NodeJS.CallSite[]): string | undefined {
+function placeFrames(frames: readonly NodeJS.CallSite[]): CallSite | undefined {
   for (const frame of frames) {
     const name = frame.getFileName() ?? frame.getScriptNameOrSourceURL();
     if (!name || name.startsWith('node:')) continue;
@@ -48,20 +54,41 @@ function placeFrames(frames: readonly NodeJS.CallSite[]): string | undefined {
     const site = bundles.has(name) ? bundledSite(name, line, frame.getColumnNumber() ?? 1) : { file: name, line };
     const path = site.file.startsWith('file://') ? fileURLToPath(site.file) : site.file;
     if (OWN_FRAME.test(path) || path.includes('node_modules')) continue;
-    return `${path}:${site.line}`;
+    return { file: path, line: site.line };
   }
   return undefined;
 }
 
+/** The placing function behind each `path:line` function handed to the version builders. */
+const placers = new WeakMap<() => string | undefined, () => CallSite | undefined>();
+
 /**
  * Captures the caller's stack frames and returns a function placing the first frame outside the
  * library. Placing is deferred: V8 finds a frame's line by walking its function's position table,
- * ~0.1 ms in a 2,000-table schema module, and the codegen only needs the place for an error.
+ * ~0.1 ms in a 2,000-table schema module, and the codegen only needs the place for an error. The
+ * function returns `path:line` (the builders' marker contract); the codegen reads the place
+ * itself with {@link placedSite}, never parsing that text back.
  */
 export function captureCallSite(): () => string | undefined {
   const frames = structuredFrames();
-  let placed: { site: string | undefined } | undefined;
-  return () => (placed ??= { site: placeFrames(frames) }).site;
+  let placed: { site: CallSite | undefined } | undefined;
+  const place = () => (placed ??= { site: placeFrames(frames) }).site;
+  const text = () => {
+    const site = place();
+    return site && `${site.file}:${site.line}`;
+  };
+  placers.set(text, place);
+  return text;
+}
+
+/**
+ * The place a marker's `site` function stands for (see {@link captureCallSite}), or `undefined`
+ * when it was not captured by this module.
+ * @example
+ * placedSite(marker.site) // { file: '/app/src/schema.ts', line: 12 }
+ */
+export function placedSite(site: (() => string | undefined) | undefined): CallSite | undefined {
+  return site ? placers.get(site)?.() : undefined;
 }
 
 /** Runs `load` with call sites captured by the version builders. */

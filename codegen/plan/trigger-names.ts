@@ -1,14 +1,6 @@
 import { triggerNameScope } from '../../src/triggers/trigger-spec.js';
 import type { VersionedTable } from '../collect/load-tables.js';
-import { CodegenError } from '../codegen-error.js';
-import { shown } from '../config/load-config.js';
-
-/** Where each dialect keeps trigger names, for the refusal's message. */
-const SCOPE: Record<string, string> = {
-  pg: 'PostgreSQL names the trigger function after it, one per schema',
-  mysql: 'MySQL/MariaDB trigger names are per database',
-  sqlite: 'SQLite trigger names are per database, case-insensitive',
-};
+import { CodegenError, shown } from '../codegen-error.js';
 
 /**
  * Refuses two `triggerVersion()` columns whose trigger names collide in the dialect's scope
@@ -39,7 +31,7 @@ export function checkTriggerNames(tables: readonly VersionedTable[]): void {
     throw new CodegenError(
       `trigger name "${spec.name}" of ${label(table)} is also the trigger name of ${label(first)}` +
         ` (${there.file}${'line' in there ? `:${there.line}` : ''}${other.name === spec.name ? '' : `, "${other.name}"`}): ` +
-        `${SCOPE[spec.dialect]}, so one trigger would replace the other; set a distinct triggerName on one of them`,
+        `${table.dialect.triggerNameScope}, so one trigger would replace the other; set a distinct triggerName on one of them`,
       place(table),
     );
   }

@@ -1,5 +1,5 @@
 import type { Column, Table } from 'drizzle-orm';
-import type { DialectName } from '../../src/dialect/dialect-adapter.js';
+import type { CodegenDialect } from '../dialects/index.js';
 import { ownedBanner } from './render-setup.js';
 import { banner, insertedTables, tableLabel, type ExportIndex } from './render-test-suite.js';
 import { factoryNeeds, foreignKeys } from './sample-values.js';
@@ -15,7 +15,7 @@ export interface FactoryNeed {
 }
 
 /** What the factories of the tables the suites insert into must supply, per table. */
-export function factoryNeedsOf(tables: readonly Table[], dialect: DialectName, index: ExportIndex): FactoryNeed[] {
+export function factoryNeedsOf(tables: readonly Table[], dialect: CodegenDialect, index: ExportIndex): FactoryNeed[] {
   const all = new Set<Table>();
   for (const table of tables) for (const t of insertedTables(table, dialect, index)) all.add(t);
   return [...all].map((table) => {
@@ -107,3 +107,20 @@ export const factories: Factories = {${lines.length ? `\n${lines.join('\n')}\n` 
 `;
 }
 
+
+/** `export const overrides`, `export { overrides }`…: the factory module of the first generated suites. */
+const EXPORTS_OVERRIDES = /\bexport\s+(?:(?:const|let|var|function)\s+overrides\b|\{[^}]*\boverrides\b[^}]*\})/;
+const EXPORTS_FACTORIES = /\bexport\s+(?:(?:const|let|var|function)\s+factories\b|\{[^}]*\bfactories\b[^}]*\})/;
+
+/**
+ * The one-line hint `generate` prints when a user-owned factories.ts (`shownPath`, its `text`)
+ * still exports `overrides`, the format of the first generated suites, and not `factories`,
+ * which the suites now import; `undefined` otherwise. generate never rewrites that file.
+ * @example
+ * oldFactoriesHint('test/concurrency/factories.ts', 'export const overrides = {};')
+ * // 'test/concurrency/factories.ts exports "overrides" (the old format): rename it to "factories", typed … '
+ */
+export function oldFactoriesHint(shownPath: string, text: string): string | undefined {
+  if (!EXPORTS_OVERRIDES.test(text) || EXPORTS_FACTORIES.test(text)) return undefined;
+  return `${shownPath} exports "overrides" (the old format): rename it to "factories", typed \`export const factories: Factories\` with \`import type { Factories } from './factory-types.js'\`, as the generated suites import it`;
+}

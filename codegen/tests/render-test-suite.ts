@@ -1,71 +1,24 @@
 import { getTableColumns, getTableName, type Column, type Table } from 'drizzle-orm';
-import type { DialectName } from '../../src/dialect/dialect-adapter.js';
 import { primaryKeyColumns } from '../../src/schema/primary-key.js';
 import { tableSchema } from '../../src/triggers/trigger-spec.js';
 import type { VersionedTable } from '../collect/load-tables.js';
+import type { CodegenDialect } from '../dialects/index.js';
 import { CasingCache } from 'drizzle-orm/casing';
 import { foreignKeys, isJson, keyOf, sample, uniqueColumns } from './sample-values.js';
 
 /** Where a table is exported from, so generated code can import it. */
 export type ExportIndex = ReadonlyMap<Table, { exportName: string; module: string }>;
 
-/** What the generated harness does differently per dialect. */
-interface HarnessDialect {
-  /** Drizzle's column type of the dialect (`drizzle-orm/<module>`), for the key columns. */
-  columnType: string;
-  module: string;
-  /** The statement method of a transaction (`execute`, SQLite `run`). */
-  run: 'execute' | 'run';
-  /**
-   * Counters a rolled-back insert still moves, read before a suite and put back after it
-   * (MariaDB/MySQL AUTO_INCREMENT: InnoDB never rolls it back). PostgreSQL sequences are not
-   * touched (every key is given), SQLite's sqlite_sequence rolls back with the transaction.
-   */
-  counters?: string;
-}
-
-const HARNESS: Record<DialectName, HarnessDialect> = {
-  pg: { columnType: 'AnyPgColumn', module: 'pg-core', run: 'execute' },
-  mysql: {
-    columnType: 'AnyMySqlColumn',
-    module: 'mysql-core',
-    run: 'execute',
-    counters: `
-/**
- * The AUTO_INCREMENT of every table of the database. InnoDB does not roll it back: a rolled-back
- * insert of key 7 leaves it at 8 or above, so the suite puts the values back when it ends.
- */
-async function readCounters(db: Database): Promise<Map<string, number>> {
-  // MySQL 8 caches information_schema figures for a day unless told not to (MariaDB has no such variable).
-  await db.execute(sql\`set @@session.information_schema_stats_expiry = 0\`).catch(() => {});
-  const [rows] = (await db.execute(
-    sql\`select table_name as name, auto_increment as next from information_schema.tables where table_schema = database() and auto_increment is not null\`,
-  )) as unknown as [{ name: string; next: number | string }[]];
-  return new Map(rows.map((r) => [r.name, Number(r.next)]));
-}
-
-/** Puts back the AUTO_INCREMENT values the suite moved (never below a key another client stored since). */
-async function restoreCounters(db: Database, before: Map<string, number>): Promise<void> {
-  const now = await readCounters(db);
-  for (const [name, next] of before) {
-    if (now.get(name) !== next) await db.execute(sql\`alter table \${sql.identifier(name)} auto_increment = \${sql.raw(String(next))}\`);
-  }
-}
-`,
-  },
-  sqlite: { columnType: 'AnySQLiteColumn', module: 'sqlite-core', run: 'run' },
-};
-
 /**
  * The shared part of the generated suites (overwritten by each run): one connection per suite,
  * every test in a transaction rolled back at its end (the database is left as it was found),
  * row numbers just above the keys already stored, and an assertion for rejected promises.
  */
-export function renderHarness(sources: readonly string[], dialect: DialectName): string {
-  const d = HARNESS[dialect];
+export function renderHarness(sources: readonly string[], dialect: CodegenDialect): string {
+  const d = dialect.harness;
   return `${banner(sources)}
 import { max, ${d.counters ? 'sql, ' : ''}type SQL } from 'drizzle-orm';
-import type { ${d.columnType} } from 'drizzle-orm/${d.module}';
+import type { ${d.columnType} } from 'drizzle-orm/${dialect.core}';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect, type Connection } from './setup.js';
@@ -191,14 +144,14 @@ interface Maker {
 }
 
 /** The tables the suite of `table` inserts into: itself and the parents its required foreign keys need. */
-export function insertedTables(table: Table, dialect: DialectName, index: ExportIndex): Table[] {
+export function insertedTables(table: Table, dialect: CodegenDialect, index: ExportIndex): Table[] {
   const out = new Map<Table, Maker>();
   makers(table, dialect, index, out);
   return [...out.keys()];
 }
 
 /** `makeX()` functions inserting a row of `table` (parents first) and returning its values. */
-function makers(table: Table, dialect: DialectName, index: ExportIndex, out: Map<Table, Maker>, path: Table[] = []): string {
+function makers(table: Table, dialect: CodegenDialect, index: ExportIndex, out: Map<Table, Maker>, path: Table[] = []): string {
   const existing = out.get(table);
   if (existing) return existing.name;
   const exported = index.get(table);

@@ -1,8 +1,5 @@
 import { getTableColumns, type Column, type Table } from 'drizzle-orm';
-import { getTableConfig as mysqlConfig, type MySqlTable } from 'drizzle-orm/mysql-core';
-import { getTableConfig as pgConfig, type PgTable } from 'drizzle-orm/pg-core';
-import { getTableConfig as sqliteConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { DialectName } from '../../src/dialect/dialect-adapter.js';
+import type { CodegenDialect } from '../dialects/index.js';
 
 /** A foreign key of a table: local column keys → the parent table and its column names. */
 export interface ForeignKey {
@@ -11,22 +8,19 @@ export interface ForeignKey {
   parentColumns: Column[];
 }
 
-function tableConfig(table: Table, dialect: DialectName) {
-  return dialect === 'pg' ? pgConfig(table as PgTable) : dialect === 'mysql' ? mysqlConfig(table as MySqlTable) : sqliteConfig(table as SQLiteTable);
-}
-
-export function foreignKeys(table: Table, dialect: DialectName): ForeignKey[] {
-  return tableConfig(table, dialect).foreignKeys.map((fk) => {
+/** The foreign keys of `table`, read through its dialect's `getTableConfig`. */
+export function foreignKeys(table: Table, dialect: CodegenDialect): ForeignKey[] {
+  return dialect.tableConfig(table).foreignKeys.map((fk) => {
     const ref = fk.reference();
-    return { columns: ref.columns as Column[], parent: ref.foreignTable as Table, parentColumns: ref.foreignColumns as Column[] };
+    return { columns: ref.columns, parent: ref.foreignTable, parentColumns: ref.foreignColumns };
   });
 }
 
 /** SQL names of the columns whose values must be distinct per row: `.unique()` and one-column unique constraints / indexes. */
-export function uniqueColumns(table: Table, dialect: DialectName): Set<string> {
+export function uniqueColumns(table: Table, dialect: CodegenDialect): Set<string> {
   const out = new Set<string>();
   for (const column of Object.values(getTableColumns(table)) as Column[]) if (column.isUnique) out.add(column.name);
-  const config = tableConfig(table, dialect) as { uniqueConstraints?: { columns: Column[] }[]; indexes?: { config: { unique?: boolean; columns: unknown[] } }[] };
+  const config = dialect.tableConfig(table);
   for (const u of config.uniqueConstraints ?? []) if (u.columns.length === 1) out.add(u.columns[0]!.name);
   for (const i of config.indexes ?? []) {
     const only = i.config.columns.length === 1 ? (i.config.columns[0] as { name?: unknown }) : undefined;

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { shown } from '../codegen-error.js';
 import type { CollectedSchema } from '../collect/collect-schema.js';
 import type { CodegenConfig } from '../config/load-config.js';
 import type { PlannedFile } from '../emit/file-batch.js';
-import { factoryNeedsOf, renderFactories, renderFactoryTypes, unfillableColumns } from './render-factories.js';
+import { factoryNeedsOf, oldFactoriesHint, renderFactories, renderFactoryTypes, unfillableColumns } from './render-factories.js';
 import { renderSetup } from './render-setup.js';
 import { banner, renderHarness, renderTestSuite, tableLabel } from './render-test-suite.js';
 
@@ -23,14 +24,15 @@ function importPathFrom(dir: string) {
 /**
  * The generated conflict tests of every versioned table, plus the user-owned `setup.ts` and
  * `factories.ts` (created once); nothing when no table is versioned. `stale` lists generated
- * suites of tables that are gone.
+ * suites of tables that are gone; `hints`, what the user should change in their own files (an
+ * old-format factories.ts).
  */
 export function testFiles(
   dir: string,
   config: CodegenConfig,
   schema: CollectedSchema,
   sources: readonly string[],
-): { files: PlannedFile[]; stale: string[]; unfillable: string[] } {
+): { files: PlannedFile[]; stale: string[]; unfillable: string[]; hints: string[] } {
   const needs = factoryNeedsOf(schema.tables.map((t) => t.table), config.dialect, schema.exports);
   // No versioned table, no suite: nor their setup, factories and harness.
   const files: PlannedFile[] = schema.tables.length === 0 ? [] : [
@@ -53,5 +55,7 @@ export function testFiles(
         .map((f) => join(dir, f))
         .filter((f) => f.endsWith('.test.ts') && !wanted.has(f) && readFileSync(f, 'utf8').startsWith(ours))
     : [];
-  return { files, stale, unfillable: unfillableColumns(needs) };
+  const factories = join(dir, 'factories.ts');
+  const hint = files.length > 0 && existsSync(factories) ? oldFactoriesHint(shown(factories), readFileSync(factories, 'utf8')) : undefined;
+  return { files, stale, unfillable: unfillableColumns(needs), hints: hint === undefined ? [] : [hint] };
 }

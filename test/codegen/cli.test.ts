@@ -201,5 +201,26 @@ s('a missing optional peer (ts-morph, esbuild, drizzle-kit): one line naming it 
   }
 });
 
+s('an existing factories.ts still exporting "overrides" (old format): generate prints one hint line naming it and the rename, leaves it alone', () => {
+  const p = makeProject('cli-old-factories', 'sqlite');
+  p.write({ 'schema.ts': table('gamma', 'integerVersion()') });
+  p.kit('generate', '--name', 'init');
+  const old = "// created once by drizzle-concurrency generate for the conflict tests\nexport const overrides: Record<string, (id: number) => object> = {};\n";
+  p.write({ 'test/concurrency/factories.ts': old });
+  const r = p.cli('generate');
+  assert.is(r.code, 0, r.stderr);
+  const hints = r.stderr.split('\n').filter((l) => l.includes('"overrides"'));
+  assert.equal(hints, [
+    'test/concurrency/factories.ts exports "overrides" (the old format): rename it to "factories", typed `export const factories: Factories` with `import type { Factories } from \'./factory-types.js\'`, as the generated suites import it',
+  ]);
+  assert.is(p.read('test/concurrency/factories.ts'), old, 'generate never rewrites the user-owned file');
+  // Renamed (the new format): no hint.
+  p.write({ 'test/concurrency/factories.ts': "import type { Factories } from './factory-types.js';\nexport const factories: Factories = {};\n" });
+  const again = p.cli('generate');
+  assert.is(again.code, 0, again.stderr);
+  assert.not.match(again.stderr, /overrides/);
+  p.remove();
+});
+
 s.after(() => project.remove());
 s.run();

@@ -7,6 +7,9 @@
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import { loadTables } from '../../codegen/collect/load-tables.js';
+import { mysqlCodegen } from '../../codegen/dialects/mysql/mysql-dialect.js';
+import { pgCodegen } from '../../codegen/dialects/pg/pg-dialect.js';
+import { sqliteCodegen } from '../../codegen/dialects/sqlite/sqlite-dialect.js';
 import { renderMigration } from '../../codegen/emit/trigger-migration.js';
 import { planTriggers } from '../../codegen/plan/trigger-plan.js';
 import { factoryNeedsOf, renderFactories, renderFactoryTypes } from '../../codegen/tests/render-factories.js';
@@ -18,20 +21,22 @@ import { ROOT } from './support/project.js';
 /** The fixture schemas the end-to-end test copies into its projects as `schema.ts`. */
 const FIXTURE = { pg: 'fixtures/pg/schema.ts', mysql: 'fixtures/mysql/schema.ts', sqlite: 'fixtures/schema.ts' } as const;
 const SOURCES = ['schema.ts'];
+const RECORDS = { pg: pgCodegen, mysql: mysqlCodegen, sqlite: sqliteCodegen } as const;
 // Suites live in test/concurrency/ of a project whose schema is ./schema.ts.
 const importPath = () => '../../schema.js';
 
 for (const dialect of ['pg', 'mysql', 'sqlite'] as const) {
   const s = suite(`codegen goldens [${dialect}]`);
-  const loading = loadTables([join(ROOT, FIXTURE[dialect])], dialect);
+  const record = RECORDS[dialect];
+  const loading = loadTables([join(ROOT, FIXTURE[dialect])], record);
 
   s('the conflict suite of a trigger-versioned table, the harness, setup, factories and their types', async () => {
     const { tables, exports } = await loading;
     const products = tables.find((t) => t.name === 'products')!;
     golden(dialect, 'products.test.ts.golden', renderTestSuite(products, exports, importPath, SOURCES));
-    golden(dialect, 'harness.ts.golden', renderHarness(SOURCES, dialect));
-    golden(dialect, 'setup.ts.golden', renderSetup(dialect, '../../drizzle.config.js', 'drizzle.config.ts'));
-    const needs = factoryNeedsOf(tables.map((t) => t.table), dialect, exports);
+    golden(dialect, 'harness.ts.golden', renderHarness(SOURCES, record));
+    golden(dialect, 'setup.ts.golden', renderSetup(record, '../../drizzle.config.js', 'drizzle.config.ts'));
+    const needs = factoryNeedsOf(tables.map((t) => t.table), record, exports);
     golden(dialect, 'factories.ts.golden', renderFactories(needs));
     golden(dialect, 'factory-types.ts.golden', renderFactoryTypes(needs, exports, importPath, SOURCES));
   });
@@ -40,9 +45,9 @@ for (const dialect of ['pg', 'mysql', 'sqlite'] as const) {
     const { tables } = await loading;
     const desired = tables.flatMap((t) => (t.trigger ? [t.trigger] : []));
     const first = planTriggers([], desired);
-    golden(dialect, '0001_concurrency_triggers.sql', renderMigration(first, SOURCES));
+    golden(dialect, '0001_concurrency_triggers.sql', renderMigration(first, SOURCES, record));
     const second = planTriggers(first.state, desired.filter((t) => t.table !== 'products'));
-    golden(dialect, '0002_concurrency_triggers.sql', renderMigration(second, SOURCES));
+    golden(dialect, '0002_concurrency_triggers.sql', renderMigration(second, SOURCES, record));
   });
 
   s.run();

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CodegenError, generate } from '../../codegen/index.js';
+import { sqliteCodegen } from '../../codegen/dialects/sqlite/sqlite-dialect.js';
 import { readMigrationsFolder } from '../../codegen/emit/migrations-folder.js';
 import { ROOT, makeProject, type Project } from '../codegen/support/project.js';
 
@@ -33,7 +34,7 @@ function restore(p: Project, files: Record<string, string>): void {
 
 /** Journal consistency as the codegen itself checks it; throws when inconsistent. */
 function consistent(p: Project) {
-  return readMigrationsFolder(join(p.dir, 'drizzle'), 'sqlite');
+  return readMigrationsFolder(join(p.dir, 'drizzle'), sqliteCodegen);
 }
 
 function journalTags(p: Project): string[] {
