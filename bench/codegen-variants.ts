@@ -5,7 +5,9 @@
  * '{"name": {"VAR": "value"}}'): the build under test reads the variables it compares (for issue
  * 14, `DC_BENCH_SCAN=inprocess` and `DC_BENCH_TSMORPH=plain`, patched in for the measurement and
  * removed after). Runs are interleaved; median wall time and minimum (the run least disturbed
- * by other load), each with its ratio to the first variant. Needs `npm run build`.
+ * by other load), each with its ratio to the first variant. A variant's `DC_CLI` runs another
+ * build's `dist/codegen/cli.js` instead (how the worker-thread scan was measured after its
+ * removal: a worktree with the removal reverted, built). Needs `npm run build`.
  * Usage: node --import tsx bench/codegen-variants.ts [--runs 5] [--tables 500,2000]
  */
 import { spawnSync } from 'node:child_process';
@@ -58,7 +60,9 @@ function run(dir: string, env: Record<string, string>): number {
   rmSync(join(dir, 'test'), { recursive: true, force: true });
   cpSync(join(dir, 'kit-output'), join(dir, 'drizzle'), { recursive: true });
   const start = performance.now();
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/codegen/cli.js'), 'generate'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
+  // `DC_CLI` in a variant names another build's CLI (e.g. a worktree with a change reverted).
+  const cli = env['DC_CLI'] ?? join(ROOT, 'dist/codegen/cli.js');
+  const r = spawnSync(process.execPath, [cli, 'generate'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
   const seconds = (performance.now() - start) / 1000;
   if (r.status !== 0) throw new Error(`generate failed in ${dir}:\n${r.stdout}\n${r.stderr}`);
   return seconds;
