@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type SQL } from 'drizzle-orm';
+import { processWide } from '../config/process-wide.js';
 import type { DialectAdapter } from '../dialect/dialect-adapter.js';
 import { driverField } from '../dialect/driver-field.js';
 import type { QueryDatabase } from '../dialect/query-database.js';
@@ -22,11 +23,18 @@ import { inQueueTurn } from './queue-turn.js';
  * a transaction of ours that another call opened on the same connection.
  */
 
-/** Keys of the locks the current async context holds. */
-const held = new AsyncLocalStorage<ReadonlySet<unknown>>();
-/** Per database file (or connection): the tail of the queue of calls waiting for it. */
-const queues = new Map<unknown, Promise<void>>();
-let savepoints = 0;
+/**
+ * One per process, shared by the ESM and CommonJS copies of the package (see `processWide`): a
+ * turn taken through one copy makes the other wait too, and savepoint names never collide.
+ */
+const turns = processWide('sqlite-turns', () => ({
+  /** Keys of the locks the current async context holds. */
+  held: new AsyncLocalStorage<ReadonlySet<unknown>>(),
+  /** Per database file (or connection): the tail of the queue of calls waiting for it. */
+  queues: new Map<unknown, Promise<void>>(),
+  savepoints: 0,
+}));
+const { held, queues } = turns;
 
 interface SyncClient {
   name?: unknown;
@@ -107,7 +115,7 @@ export async function inSyncTransaction<R>(db: QueryDatabase, fn: (tx: QueryData
     );
   }
   return withConnectionTurn(db, async () => {
-    const savepoint = connectionInTransaction(db, adapter) ? `dc_sp${++savepoints}` : undefined;
+    const savepoint = connectionInTransaction(db, adapter) ? `dc_sp${++turns.savepoints}` : undefined;
     const name = savepoint && sql.identifier(savepoint);
     run(db, name ? sql`savepoint ${name}` : sql`begin immediate`);
     let result: R;

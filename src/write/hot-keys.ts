@@ -1,4 +1,5 @@
 import type { Table } from 'drizzle-orm';
+import { processWide } from '../config/process-wide.js';
 import { formatKey, type RowKey } from '../errors.js';
 import { inQueueTurn } from '../transaction/queue-turn.js';
 
@@ -42,16 +43,24 @@ interface Heat {
   at: number;
 }
 
-const tableIds = new WeakMap<Table, number>();
-let nextTableId = 0;
-/** Insertion order is recency order: a heated key is moved to the end. */
-const heat = new Map<string, Heat>();
-const inFlight = new Map<string, number>();
+/**
+ * One per process, shared by the ESM and CommonJS copies of the package (see `processWide`), so
+ * calls through either copy see the same temperatures, in-flight counts and queues.
+ */
+const state = processWide('hot-keys', () => ({
+  tableIds: new WeakMap<Table, number>(),
+  nextTableId: 0,
+  /** Insertion order is recency order: a heated key is moved to the end. */
+  heat: new Map<string, Heat>(),
+  inFlight: new Map<string, number>(),
+  queues: new Map<string, Promise<void>>(),
+}));
+const { tableIds, heat, inFlight, queues } = state;
 
 /** The identity of one row of `table` for the hot-key table. */
 export function hotKeyId(table: Table, key: RowKey): string {
   let id = tableIds.get(table);
-  if (id === undefined) tableIds.set(table, (id = nextTableId++));
+  if (id === undefined) tableIds.set(table, (id = state.nextTableId++));
   return `${id}|${formatKey(key)}`;
 }
 
@@ -97,7 +106,6 @@ export function enterKey(id: string, hot: boolean): () => void {
   };
 }
 
-const queues = new Map<string, Promise<void>>();
 let queuedRuns = 0;
 
 /**
