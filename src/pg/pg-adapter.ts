@@ -84,7 +84,10 @@ export const pgAdapter: DialectAdapter = {
   ownsDatabase: (db: unknown): db is QueryDatabase => is(db, PgDatabase),
   isTransaction: (db) => is(db, PgTransaction),
   // serialization_failure, deadlock_detected (SQLSTATE, as every PostgreSQL driver reports it in `code`).
-  isTransientError: (error) => driverField(error, 'code') === '40001' || driverField(error, 'code') === '40P01',
+  isTransientError: (error) => {
+    const code = driverField(error, 'code');
+    return code === '40001' || code === '40P01';
+  },
   maxVersion: (column: Column) => PG_INTEGERS[column.getSQLType()]?.max ?? Number.MAX_SAFE_INTEGER,
   integerRange: (column: Column) => (column.dataType === 'number' ? PG_INTEGERS[column.getSQLType()] : undefined),
   tableConfig: (table) => getTableConfig(table as PgTable),

@@ -10,7 +10,7 @@ import { HOT_KEY_POLICY, enterKey, hotKeyId, isHot, recordConflict, serialized }
 import { cachedStatement, statementName } from './statement-cache.js';
 import { readKey } from './target.js';
 import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js';
-import { attemptUpdate } from './versioned-update.js';
+import { updateChecked } from './versioned-update.js';
 import { writeTarget, type WriteOptions } from './write-request.js';
 import { writeUnderLock } from './locked-write.js';
 
@@ -178,7 +178,7 @@ async function lockedAttempt(
 
 /** The checked write of `changes` on `row`: the stored row, or the conflict thrown. */
 async function write(db: QueryDatabase, meta: TableMeta, row: Record<string, unknown>, changes: unknown, options: WriteOptions): Promise<Record<string, unknown>> {
-  const outcome = await attemptUpdate(db, meta.table, row, changes, options);
+  const outcome = await updateChecked(db, meta, row, changes, options);
   if (outcome.ok) return outcome.row;
   throw outcome.error;
 }

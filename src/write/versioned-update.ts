@@ -44,7 +44,7 @@ interface UpdatePlan {
   storedKey: RowKey;
 }
 
-/** Shared body of `versionedUpdate` and `tryVersionedUpdate`. */
+/** Shared body of `versionedUpdate` and `tryVersionedUpdate`: checks `db`, then {@link updateChecked}. */
 export async function attemptUpdate(
   db: unknown,
   table: Table,
@@ -53,6 +53,20 @@ export async function attemptUpdate(
   options?: WriteOptions,
 ): Promise<UpdateOutcome<Record<string, unknown>>> {
   const { db: primary, meta } = writeTarget(db, table);
+  return updateChecked(primary, meta, target, changes, options);
+}
+
+/**
+ * The checked update of `target` on a database already checked for `meta`'s table (see
+ * `writeTarget`): for callers that write one row several times, as `versionedModify` does.
+ */
+export async function updateChecked(
+  primary: QueryDatabase,
+  meta: TableMeta,
+  target: unknown,
+  changes: unknown,
+  options?: WriteOptions,
+): Promise<UpdateOutcome<Record<string, unknown>>> {
   const request = writeRequest(meta, target, options);
   const split = splitChanges(meta, changes);
   const auto = autoValues(meta, split.keys);
