@@ -22,6 +22,11 @@ export interface TableMeta {
   readonly watchedKeys: ReadonlySet<string> | undefined;
   /** Keys of other columns with a Drizzle `$onUpdate` function, evaluated on each write. */
   readonly onUpdateKeys: readonly string[];
+  /**
+   * Keys of columns the database computes on a write (generated columns, MySQL `on update
+   * now()`): a written row known without a read-back could not know their values.
+   */
+  readonly computedKeys: readonly string[];
 }
 
 /** Metadata of a versioned table; `ConfigurationError` when it has no version column or primary key. */
@@ -55,7 +60,12 @@ function computeMeta(table: Table): TableMeta {
     columns,
     watchedKeys: watched(version, Object.keys(columns)),
     onUpdateKeys: Object.keys(columns).filter((key) => key !== version.key && columns[key]?.onUpdateFn !== undefined),
+    computedKeys: Object.keys(columns).filter((key) => isComputed(columns[key]!)),
   };
+}
+
+function isComputed(column: Column): boolean {
+  return column.generated !== undefined || (column as Column & { hasOnUpdateNow?: boolean }).hasOnUpdateNow === true;
 }
 
 function watched(version: VersionColumnInfo, keys: string[]): ReadonlySet<string> | undefined {

@@ -1,7 +1,7 @@
 import type { Table } from 'drizzle-orm';
 import { processWide } from '../config/process-wide.js';
 import { formatKey, type RowKey } from '../errors.js';
-import { inQueueTurn } from '../transaction/queue-turn.js';
+import { takeQueueTurn } from '../transaction/queue-turn.js';
 
 /**
  * Which rows are hot right now, for `versionedModify` (mostly-optimistic concurrency control,
@@ -31,11 +31,6 @@ export const HOT_KEY_POLICY = {
   inFlightHeat: 0.5,
   /** Most keys remembered. */
   capacity: 4096,
-  /**
-   * Hot calls of this process on one key also queue in the process (FIFO) before taking the
-   * database lock, so at most one connection per process waits on a row lock.
-   */
-  queueInProcess: false,
 };
 
 interface Heat {
@@ -54,8 +49,12 @@ const state = processWide('hot-keys', () => ({
   heat: new Map<string, Heat>(),
   inFlight: new Map<string, number>(),
   queues: new Map<string, Promise<void>>(),
+  /** Turns queued or running per key (see {@link enterTurn}). */
+  queued: new Map<string, number>(),
+  /** The row a turn stored, for the next queued turn on the key. */
+  handoffs: new Map<string, Record<string, unknown>>(),
 }));
-const { tableIds, heat, inFlight, queues } = state;
+const { tableIds, heat, inFlight, queues, queued, handoffs } = state;
 
 /** The identity of one row of `table` for the hot-key table. */
 export function hotKeyId(table: Table, key: RowKey): string {
@@ -106,23 +105,59 @@ export function enterKey(id: string, hot: boolean): () => void {
   };
 }
 
-let queuedRuns = 0;
+let turnsTaken = 0;
 
 /**
- * Runs `fn` after every earlier `serialized` call on `id` of this process has settled (FIFO).
- * An entry exists only while calls are queued. Never used inside a caller's transaction: a
- * queued call could wait for one that waits for a row lock the caller's transaction holds.
+ * A turn on a hot key: the calls of this process on the key run one at a time (FIFO), and a
+ * turn can hand the row it stored to the turn queued right behind it, which then needs no read.
  */
-export async function serialized<R>(id: string, fn: () => Promise<R>): Promise<R> {
-  return inQueueTurn(queues, id, () => {
-    queuedRuns++;
-    return fn();
-  });
+export interface KeyTurn {
+  /** The row the previous turn stored, if it handed one over: given out once, then `undefined`. */
+  takeHanded(): Record<string, unknown> | undefined;
+  /** Hands `row` (a shallow copy), the row this turn stored, to the next turn if one is queued. */
+  pass(row: Record<string, unknown>): void;
+  /** Ends the turn and lets the next one go. Call exactly once. */
+  end(): void;
 }
 
-/** How many calls ran through {@link serialized} (tests). */
-export function serializedRuns(): number {
-  return queuedRuns;
+/**
+ * Waits for the turn on `id` after every earlier turn of this process on it (FIFO). With
+ * `handOff`, the turn takes the row the previous turn passed and may pass its own: the row only
+ * lives between two queued turns (no cache survives an empty queue), and the write that uses it
+ * still checks the version, so a row changed meanwhile by another process is a conflict, not a
+ * lost update. Never used inside a caller's transaction: a queued call could wait for one that
+ * waits for a row lock the caller's transaction holds. No SQL of its own.
+ * @example
+ * const turn = await enterTurn(id, true)
+ * try { const row = turn.takeHanded() ?? (await readLocked()); turn.pass(await write(row)) } finally { turn.end() }
+ */
+export async function enterTurn(id: string, handOff: boolean): Promise<KeyTurn> {
+  queued.set(id, (queued.get(id) ?? 0) + 1);
+  const endQueueTurn = await takeQueueTurn(queues, id);
+  turnsTaken++;
+  let handed = handOff ? handoffs.get(id) : undefined;
+  handoffs.delete(id);
+  return {
+    takeHanded() {
+      const row = handed;
+      handed = undefined;
+      return row;
+    },
+    pass(row) {
+      if (handOff && queued.get(id)! > 1) handoffs.set(id, { ...row });
+    },
+    end() {
+      const left = queued.get(id)! - 1;
+      if (left > 0) queued.set(id, left);
+      else (queued.delete(id), handoffs.delete(id));
+      endQueueTurn();
+    },
+  };
+}
+
+/** How many turns {@link enterTurn} gave out (tests). */
+export function turnsGiven(): number {
+  return turnsTaken;
 }
 
 /** Forgets every temperature (tests). */

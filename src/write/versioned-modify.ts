@@ -6,13 +6,14 @@ import type { ChangesOf, DatabaseFor, KeyOf, RowOf } from '../schema/table-types
 import { inTransaction } from '../transaction/in-transaction.js';
 import { isTransientError } from '../transaction/transient-error.js';
 import { describeValue } from '../describe-value.js';
-import { HOT_KEY_POLICY, enterKey, hotKeyId, isHot, recordConflict, serialized } from './hot-keys.js';
+import { enterKey, enterTurn, hotKeyId, isHot, recordConflict, type KeyTurn } from './hot-keys.js';
 import { cachedStatement, statementName } from './statement-cache.js';
 import { readKey } from './target.js';
 import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js';
 import { updateChecked } from './versioned-update.js';
 import { writeTarget, type WriteOptions } from './write-request.js';
 import { writeUnderLock } from './locked-write.js';
+import { writeKnownRow } from './known-row-write.js';
 
 /** Options of {@link versionedModify}: the write's own options plus the retry policy. */
 export interface ModifyOptions extends WriteOptions {
@@ -117,14 +118,29 @@ async function modifyRow(
   const lockAlways =
     policy.lock === 'always' ||
     (policy.lock === 'auto' && ((inCallersTransaction && meta.adapter.conflictReadMustLock) || meta.adapter.writeTakesTransaction?.(db) === true));
-  const lockNow = () => lockAlways || (policy.lock === 'auto' && isHot(id));
-  const leave = enterKey(id, policy.lock === 'auto' && isHot(id));
+  const adaptive = policy.lock === 'auto' && !lockAlways;
+  const lockNow = () => lockAlways || (adaptive && isHot(id));
+  // Where a turn is taken: a hot key (auto), and SQLite's locked reads (no row locks: the
+  // process's calls on the key queue instead). Never in a caller's transaction.
+  const queues = !inCallersTransaction && (adaptive || (lockAlways && !meta.adapter.locksRows));
+  const leave = enterKey(id, adaptive && isHot(id));
+  let turn: KeyTurn | undefined;
   try {
     let current: Record<string, unknown> | undefined;
     for (let attempt = 1; ; attempt++) {
       const locked = lockNow();
       try {
-        if (locked) return await lockedAttempt(db, meta, id, key, fn, attempt, policy.write, inCallersTransaction);
+        if (locked && queues) {
+          // Once a call has its turn, the rest of its attempts run in it.
+          turn ??= await enterTurn(id, adaptive);
+          const handed = turn.takeHanded();
+          const stored = handed
+            ? await write(db, meta, handed, await fn(handed, attempt), policy.write)
+            : await lockedAttempt(db, meta, key, fn, attempt, policy.write);
+          turn.pass(stored);
+          return stored;
+        }
+        if (locked) return await lockedAttempt(db, meta, key, fn, attempt, policy.write, inCallersTransaction);
         const row = current ?? (await readPlain(db, meta, key));
         current = undefined;
         return await write(db, meta, row, await fn(row, attempt), policy.write);
@@ -139,45 +155,50 @@ async function modifyRow(
           throw error;
         }
       }
-      const pause = lockNow() ? 0 : backoff(policy.backoffMs, attempt);
+      const pause = turn || lockNow() ? 0 : backoff(policy.backoffMs, attempt);
       if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
     }
   } finally {
+    turn?.end();
     leave();
   }
 }
 
 /**
- * One attempt of a hot key. In the caller's transaction: its locking read there (the lock lasts
- * until the caller commits). Else, where rows can be locked, a transaction of its own with a
- * locking read; SQLite instead queues the process's calls on this key (the write still checks
- * the version against other processes): a write transaction held across `await fn(row)` would
- * make every other connection of the process wait synchronously for the database lock
- * (embedded drivers block the event loop until `busy_timeout`, then `SQLITE_BUSY`), and an
- * in-memory database's only connection would be taken from concurrent calls.
+ * One attempt with a locking read. In the caller's transaction: its locking read there (the
+ * lock lasts until the caller commits). Else, where rows can be locked, a transaction of its
+ * own with a locking read; SQLite reads plainly, in the key's turn (the write still checks the
+ * version against other processes): a write transaction held across `await fn(row)` would make
+ * every other connection of the process wait synchronously for the database lock (embedded
+ * drivers block the event loop until `busy_timeout`, then `SQLITE_BUSY`), and an in-memory
+ * database's only connection would be taken from concurrent calls.
  */
 async function lockedAttempt(
   db: QueryDatabase,
   meta: TableMeta,
-  id: string,
   key: RowKey,
   fn: (row: Record<string, unknown>, attempt: number) => unknown,
   attempt: number,
   options: WriteOptions,
-  inCallersTransaction: boolean,
+  inCallersTransaction = false,
 ): Promise<Record<string, unknown>> {
   const underLock = async (tx: QueryDatabase) => {
     const row = await readLocked(tx, meta, key);
     return writeUnderLock(tx, meta, row, await fn(row, attempt), options);
   };
-  if (inCallersTransaction) return underLock(db);
-  if (!meta.adapter.locksRows) return serialized(id, () => underLock(db));
-  const locked = () => inTransaction(db, underLock, meta.adapter, 'versionedModify');
-  return HOT_KEY_POLICY.queueInProcess ? serialized(id, locked) : locked();
+  if (inCallersTransaction || !meta.adapter.locksRows) return underLock(db);
+  return inTransaction(db, underLock, meta.adapter, 'versionedModify');
 }
 
-/** The checked write of `changes` on `row`: the stored row, or the conflict thrown. */
+/**
+ * The checked write of `changes` on `row`, a row read plainly or handed over by the previous
+ * turn: the stored row, or the conflict thrown. Without RETURNING (MySQL) and where the stored
+ * row follows from `row` (see `writeKnownRow`), one plain UPDATE instead of the write with its
+ * read-back.
+ */
 async function write(db: QueryDatabase, meta: TableMeta, row: Record<string, unknown>, changes: unknown, options: WriteOptions): Promise<Record<string, unknown>> {
+  const known = await writeKnownRow(db, meta, row, changes, options, false);
+  if (known) return known;
   const outcome = await updateChecked(db, meta, row, changes, options);
   if (outcome.ok) return outcome.row;
   throw outcome.error;
