@@ -148,8 +148,12 @@ export async function enterTurn(id: string, handOff: boolean): Promise<KeyTurn> 
     },
     end() {
       const left = queued.get(id)! - 1;
-      if (left > 0) queued.set(id, left);
-      else (queued.delete(id), handoffs.delete(id));
+      if (left > 0) {
+        queued.set(id, left);
+      } else {
+        queued.delete(id);
+        handoffs.delete(id);
+      }
       endQueueTurn();
     },
   };
