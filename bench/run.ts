@@ -35,7 +35,7 @@ const settings: BenchResults['settings'] = smoke
       overhead: { ops: 1500, rounds: 7 },
       batch: { sizes: [10, 100, 1000], runs: 7 },
       peers: { ops: 1000, rounds: 7 },
-      contention: { writers: [1, 2, 4, 8, 16, 32, 64], seconds: 1, keys: 100, zipfS: 1.1, attempts: 100, repeats: 3 },
+      contention: { writers: [1, 2, 4, 8, 16, 32, 64], seconds: 1, keys: 100, zipfS: 1.1, attempts: 100, repeats: 5 },
       codegen: [50, 500, 2000],
     };
 

@@ -7,16 +7,13 @@ import { takeQueueTurn } from '../transaction/queue-turn.js';
  * Which rows are hot right now, for `versionedModify` (mostly-optimistic concurrency control,
  * Wang & Kimura, VLDB 2016): each (table, primary key) has a temperature that rises by one per
  * conflict seen in this process and halves every {@link HOT_KEY_POLICY}`.halfLifeMs`; a key at
- * or above `threshold` is hot and read with a lock. While a hot key still has other
+ * or above `threshold` is hot: its calls take turns ({@link enterTurn}), the first read with a
+ * lock, each later one from the row the turn before it stored. While a hot key still has other
  * `versionedModify` calls of this process in flight it stays warm (`inFlightHeat` per call), so
  * a contended row does not cool down, go optimistic and spin again. Memory is bounded: at most
- * `capacity` keys, the least recently heated dropped first; in-flight counters exist only
- * while a call runs. Purely in-process: no SQL. The same constants serve every dialect: on
- * MariaDB a cold key's conflict costs one more compound write (its read-back is already
- * `error.current`) while the locked path sends four statements instead of two, so locking pays
- * off there only on rows that conflict repeatedly, which the threshold of about two conflicts
- * per half-life already asks for (a MariaDB zipf sweep with thresholds 0.75, 1.5 and 3 differed
- * by less than the shared machine's noise).
+ * `capacity` keys, the least recently heated dropped first; in-flight counters, queues and
+ * handed rows exist only while calls run. Purely in-process: no SQL. The same constants serve
+ * every dialect.
  * @example
  * const id = hotKeyId(accounts, { id: 1 })
  * recordConflict(id); recordConflict(id)

@@ -55,14 +55,18 @@ interface Policy {
  * changes, writes them with the version check and resolves to the stored row (as
  * `versionedUpdate` does). On a conflict it calls `fn` again with `error.current`, the row the
  * conflict was decided on (no second read). Cold keys stay one plain read and one checked write
- * on every dialect; only keys that conflicted recently in this process are read with a lock, in a
- * transaction of their own (`SELECT … FOR UPDATE`; SQLite, without row locks, queues the
- * process's calls on the key), so a hot row queues instead of spinning. At most `attempts` runs
+ * on every dialect. Keys that conflicted recently in this process are hot: the process's calls on
+ * a hot key take turns (FIFO), the first turn reads the row with a lock, in a transaction of its
+ * own (`SELECT … FOR UPDATE`; SQLite, without row locks, reads plainly in its turn), and each
+ * turn hands the row it stored to the next queued one, which writes from it without a read. The
+ * write still checks the version: a row another process changed meanwhile is a conflict, retried
+ * in the same turn from a locked read. So a hot row queues instead of spinning, at one checked
+ * write per call. At most `attempts` runs
  * of `fn` (then the last `RecordModifiedError` is thrown); a `RecordDeletedError` (the row is
  * gone, also when it is missing at the first read) is never retried. `onConflict` observes every
  * conflict. `fn` throwing rejects with its error and writes nothing (the lock's transaction rolls
- * back). Inside a caller's transaction (`db` is a transaction) no transaction or savepoint of its
- * own: a hot key's locking read runs in the caller's transaction and its lock is held until the
+ * back). Inside a caller's transaction (`db` is a transaction) no transaction, savepoint or turn
+ * of its own: a hot key's locking read runs in the caller's transaction and its lock is held until the
  * caller commits; SQLite reads plainly there. MySQL / MariaDB read every key with a lock inside a
  * caller's transaction: InnoDB's plain read shows the transaction's snapshot (REPEATABLE READ)
  * while the write matches the latest row, so a plain read would conflict on any row committed
@@ -70,6 +74,8 @@ interface Policy {
  * takes the lock the write would hold until the caller commits anyway. On MySQL (no compound
  * statements) the checked write needs `begin; update; select … for update; commit` anyway, so
  * there every key is read under that transaction's lock: four statements instead of five.
+ * Without RETURNING (MySQL), a row just read (or handed over) whose stored row follows from it
+ * is written with one plain UPDATE (see `writeKnownRow`).
  * @example
  * const saved = await versionedModify(db, accounts, { id: 1 }, (row) => ({ balance: row.balance + 10 }))
  * // cold key, PostgreSQL: select … from "accounts" where "accounts"."id" = $1
@@ -77,13 +83,17 @@ interface Policy {
  * //     where "accounts"."id" = $2 and "accounts"."version" = $3 returning …
  * // hot key, PostgreSQL: begin; select … from "accounts" where "accounts"."id" = $1 for update of "accounts";
  * //   update … returning …; commit
- * // cold key, MariaDB: select … from `accounts` where `accounts`.`id` = ?, then versionedUpdate's one compound
+ * // hot key, later turns, PostgreSQL and SQLite: update … returning … (from the row the previous turn stored)
+ * // cold key, MySQL / MariaDB, an integer change: select … from `accounts` where `accounts`.`id` = ?;
+ * //   update `accounts` set `balance` = ?, `version` = `accounts`.`version` + 1 where `accounts`.`id` = ? and `accounts`.`version` = ?
+ * //   (a hot key's later turns: only the update)
+ * // cold key, MariaDB, a change the row does not follow from (text, say): the read, then versionedUpdate's one compound
  * //   statement: begin not atomic … start transaction; update …; select row_count(); select … for update; commit; end
  * // hot key, every key in a caller's transaction, and on MySQL (no compound statements: its write
  * // takes a transaction of its own anyway) every key once the server refused one, MySQL / MariaDB:
  * //   begin; select … from `accounts` force index (primary) where `accounts`.`id` = ? for update;
  * //   update …; commit   (integer or null changes: the row is known; else `select … for update` reads it back)
- * // SQLite: cold as PostgreSQL (`?` parameters); hot: the process's calls on the key queue, then select, update … returning
+ * // SQLite: cold as PostgreSQL (`?` parameters); hot: a turn's select (the first turn only), update … returning
  */
 export async function versionedModify<T extends Table>(
   db: DatabaseFor<T>,
