@@ -40,7 +40,7 @@ await databaseSuites('versionedModify: the stored row known without a read-back'
     try {
       await d.exec('insert into gen_rows (id, a) values (1, 2)');
       const log: string[] = [];
-      const saved = await versionedModify(d.logged(log), gen.table, { id: 1 }, (row: { a: number }) => ({ a: row.a + 1 }));
+      const saved = await versionedModify(d.logged(log), gen.table, { id: 1 }, (row: any) => ({ a: (row.a as number) + 1 }));
       assert.equal(statements(log), readBack(log), log.join('\n'));
       assert.equal([saved.a, saved.doubled, saved.version], [3, 6, 2]);
       assert.equal(saved, (await db.select().from(gen.table))[0]);
