@@ -99,7 +99,11 @@ function print(line: Line): void {
       `conflicts ${r.conflicts}, transient retried: ${counts(r.transient)}, failures: ${counts(r.failures)}` +
       `${r.skipped ? `, not started (time limit) ${r.skipped}` : ''}, ${(r.ms / 1000).toFixed(1)} s`,
   );
-  for (const u of r.unexpected.slice(0, 2)) console.log(`    e.g. ${u.split('\n')[0]}`);
+  for (const u of r.unexpected.slice(0, 2)) {
+    const [first, ...rest] = u.split('\n');
+    console.log(`    e.g. ${first}`);
+    for (const cause of rest.filter((l) => l.startsWith('caused by '))) console.log(`      ${cause}`);
+  }
 }
 
 /** Runs one topology's set-up and tortures; a set-up failure is one failed line, the others still run. */

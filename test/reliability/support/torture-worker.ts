@@ -65,6 +65,8 @@ export interface WorkerReport {
 export function errorClass(error: unknown): string {
   for (let e: any = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
     if (typeof e.code === 'string' && e.code !== '') return e.code;
+    // mysql2 names only MySQL's error numbers: MariaDB's own (19xx) arrive as a bare errno.
+    if (typeof e.errno === 'number') return `errno ${e.errno}`;
   }
   return (error as Error)?.name ?? typeof error;
 }
@@ -77,6 +79,15 @@ export function errorClass(error: unknown): string {
  * in one budget (the torture wants conflicts answered without limit and transient errors bounded).
  */
 const MAX_TRANSIENT_RETRIES = 50;
+
+/** The error's stack and every `cause` under it (name, code, errno, message): what a failure report needs. */
+function describeChain(error: unknown): string {
+  const parts = [String((error as Error)?.stack ?? error)];
+  for (let e: any = (error as any)?.cause, depth = 0; e && depth < 5; e = e.cause, depth++) {
+    parts.push(`caused by ${e?.name ?? typeof e} code=${String(e?.code)} errno=${String(e?.errno)}: ${String(e?.message ?? e)}`);
+  }
+  return parts.join('\n');
+}
 
 async function open(args: WorkerArgs, url: string): Promise<{ db: any; close(): Promise<void> }> {
   if (args.dialect === 'pg' && args.driver === 'node-postgres') {
@@ -192,7 +203,7 @@ try {
       report.successes += args.mode === 'library' && args.batch ? 2 : 1;
     } catch (error) {
       count(report.failures, error instanceof RecordModifiedError ? 'gave up on conflicts' : errorClass(error));
-      if (report.unexpected.length < 20) report.unexpected.push(error instanceof RecordModifiedError ? `gave up: ${error.message}` : String((error as Error)?.stack ?? error));
+      if (report.unexpected.length < 20) report.unexpected.push(error instanceof RecordModifiedError ? `gave up: ${error.message}` : describeChain(error));
     }
   }
 } finally {
