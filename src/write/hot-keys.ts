@@ -32,6 +32,8 @@ export const HOT_KEY_POLICY = {
 
 interface Heat {
   temperature: number;
+  /** The part of `temperature` from conflicts with writers outside this process's `versionedModify` calls. */
+  elsewhere: number;
   at: number;
 }
 
@@ -50,8 +52,10 @@ const state = processWide('hot-keys', () => ({
   queued: new Map<string, number>(),
   /** The row a turn stored, for the next queued turn on the key. */
   handoffs: new Map<string, Record<string, unknown>>(),
+  /** The version this process's last `versionedModify` on a warm or contended key stored (see {@link noteStored}). */
+  storedVersions: new Map<string, string>(),
 }));
-const { tableIds, heat, inFlight, queues, queued, handoffs } = state;
+const { tableIds, heat, inFlight, queues, queued, handoffs, storedVersions } = state;
 
 /** The identity of one row of `table` for the hot-key table. */
 export function hotKeyId(table: Table, key: RowKey): string {
@@ -60,22 +64,70 @@ export function hotKeyId(table: Table, key: RowKey): string {
   return `${id}|${formatKey(key)}`;
 }
 
-function temperatureOf(entry: Heat | undefined, now: number): number {
-  if (!entry) return 0;
-  return entry.temperature * 2 ** (-(now - entry.at) / HOT_KEY_POLICY.halfLifeMs);
+function decay(entry: Heat, now: number): number {
+  return 2 ** (-(now - entry.at) / HOT_KEY_POLICY.halfLifeMs);
 }
 
-function warm(id: string, by: number): void {
+function temperatureOf(entry: Heat | undefined, now: number): number {
+  return entry ? entry.temperature * decay(entry, now) : 0;
+}
+
+function warm(id: string, by: number, elsewhere: boolean): void {
   const now = performance.now();
-  const temperature = temperatureOf(heat.get(id), now) + by;
+  const entry = heat.get(id);
+  const factor = entry ? decay(entry, now) : 0;
+  const next = {
+    temperature: (entry?.temperature ?? 0) * factor + by,
+    elsewhere: (entry?.elsewhere ?? 0) * factor + (elsewhere ? by : 0),
+    at: now,
+  };
   heat.delete(id);
-  heat.set(id, { temperature, at: now });
+  heat.set(id, next);
   if (heat.size > HOT_KEY_POLICY.capacity) heat.delete(heat.keys().next().value!);
 }
 
-/** One conflict on `id`: its temperature rises by one. */
-export function recordConflict(id: string): void {
-  warm(id, 1);
+/**
+ * One conflict on `id`: its temperature rises by one. `byThisProcess`: the row that won was
+ * stored by one of this process's own `versionedModify` calls (see {@link storedHere}), a
+ * conflict the key's turns already prevent; any other conflict also heats the key "elsewhere".
+ */
+export function recordConflict(id: string, byThisProcess = false): void {
+  warm(id, 1, !byThisProcess);
+}
+
+/** A version value as compared by {@link storedHere}: timestamps by their milliseconds. */
+function versionToken(version: unknown): string {
+  return version instanceof Date ? `d${version.getTime()}` : `${typeof version}:${String(version)}`;
+}
+
+/**
+ * Remembers `version`, the version this process just stored on `id`, when the key is warm or has
+ * other calls in flight (the only keys a conflict can follow on): so a conflict decided on that
+ * version is known to come from this process. Bounded as the temperatures are.
+ */
+export function noteStored(id: string, version: unknown): void {
+  if (!heat.has(id) && (inFlight.get(id) ?? 0) < 2) {
+    storedVersions.delete(id);
+    return;
+  }
+  storedVersions.delete(id);
+  storedVersions.set(id, versionToken(version));
+  if (storedVersions.size > HOT_KEY_POLICY.capacity) storedVersions.delete(storedVersions.keys().next().value!);
+}
+
+/** True when the row now carrying `version` was stored by this process's last `versionedModify` on `id`. */
+export function storedHere(id: string, version: unknown): boolean {
+  return version !== undefined && storedVersions.get(id) === versionToken(version);
+}
+
+/**
+ * True when `id` is hot because of writers outside this process's `versionedModify` calls
+ * (other processes, plain writes): only a lock keeps those apart; this process's own calls on
+ * the key already take turns.
+ */
+export function isHotElsewhere(id: string): boolean {
+  const entry = heat.get(id);
+  return entry !== undefined && entry.elsewhere * decay(entry, performance.now()) >= HOT_KEY_POLICY.threshold;
 }
 
 /** True when `id` conflicted often enough recently to be read with a lock. */
@@ -94,7 +146,7 @@ export function isHot(id: string): boolean {
 export function enterKey(id: string, hot: boolean): () => void {
   const running = inFlight.get(id) ?? 0;
   inFlight.set(id, running + 1);
-  if (hot && running > 0) warm(id, HOT_KEY_POLICY.inFlightHeat);
+  if (hot && running > 0) warm(id, HOT_KEY_POLICY.inFlightHeat, false);
   return () => {
     const left = inFlight.get(id)! - 1;
     if (left === 0) inFlight.delete(id);
@@ -164,4 +216,5 @@ export function turnsGiven(): number {
 /** Forgets every temperature (tests). */
 export function resetHotKeys(): void {
   heat.clear();
+  storedVersions.clear();
 }

@@ -6,7 +6,7 @@ import type { ChangesOf, DatabaseFor, KeyOf, RowOf } from '../schema/table-types
 import { inTransaction } from '../transaction/in-transaction.js';
 import { isTransientError } from '../transaction/transient-error.js';
 import { describeValue } from '../describe-value.js';
-import { enterKey, enterTurn, hotKeyId, isHot, recordConflict, type KeyTurn } from './hot-keys.js';
+import { enterKey, enterTurn, hotKeyId, isHot, isHotElsewhere, noteStored, recordConflict, storedHere, type KeyTurn } from './hot-keys.js';
 import { cachedStatement, statementName } from './statement-cache.js';
 import { readKey } from './target.js';
 import { keySlotValues, keyWhere, placeholderSlot } from './update-statement.js';
@@ -134,7 +134,10 @@ async function modifyRow(
   // process's calls on the key queue instead). Never in a caller's transaction.
   const queues = !inCallersTransaction && (adaptive || (lockAlways && !meta.adapter.locksRows));
   const leave = enterKey(id, adaptive && isHot(id));
+  const versionKey = meta.version.key;
+  const stored = (row: Record<string, unknown>) => (noteStored(id, row[versionKey]), row);
   let turn: KeyTurn | undefined;
+  let turnFrom = 0;
   try {
     let current: Record<string, unknown> | undefined;
     for (let attempt = 1; ; attempt++) {
@@ -142,23 +145,31 @@ async function modifyRow(
       try {
         if (locked && queues) {
           // Once a call has its turn, the rest of its attempts run in it.
-          turn ??= await enterTurn(id, adaptive);
+          if (!turn) [turn, turnFrom] = [await enterTurn(id, adaptive), attempt];
           const handed = turn.takeHanded();
-          const stored = handed
-            ? await write(db, meta, handed, await fn(handed, attempt), policy.write)
-            : await lockedAttempt(db, meta, key, fn, attempt, policy.write);
-          turn.pass(stored);
-          return stored;
+          let row: Record<string, unknown>;
+          if (handed) {
+            row = await write(db, meta, handed, await fn(handed, attempt), policy.write);
+          } else if (!adaptive || attempt > turnFrom || isHotElsewhere(id)) {
+            row = await lockedAttempt(db, meta, key, fn, attempt, policy.write);
+          } else {
+            // Hot only through this process's own calls, which the turn keeps apart: a plain
+            // read; a conflict now comes from elsewhere and is retried in the turn under the lock.
+            const fresh = await readPlain(db, meta, key);
+            row = await write(db, meta, fresh, await fn(fresh, attempt), policy.write);
+          }
+          turn.pass(row);
+          return stored(row);
         }
-        if (locked) return await lockedAttempt(db, meta, key, fn, attempt, policy.write, inCallersTransaction);
+        if (locked) return stored(await lockedAttempt(db, meta, key, fn, attempt, policy.write, inCallersTransaction));
         const row = current ?? (await readPlain(db, meta, key));
         current = undefined;
-        return await write(db, meta, row, await fn(row, attempt), policy.write);
+        return stored(await write(db, meta, row, await fn(row, attempt), policy.write));
       } catch (error) {
         current = undefined;
         if (error instanceof RecordModifiedError) {
           if (error instanceof RecordDeletedError || error.current === null) throw error;
-          if (policy.lock === 'auto') recordConflict(id);
+          if (policy.lock === 'auto') recordConflict(id, storedHere(id, error.current?.[versionKey]));
           if (attempt >= policy.attempts) throw error;
           current = error.current as Record<string, unknown>;
         } else if (!(policy.retryTransient && !inCallersTransaction && attempt < policy.attempts && isTransientError(error))) {
