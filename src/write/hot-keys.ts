@@ -7,8 +7,10 @@ import { takeQueueTurn } from '../transaction/queue-turn.js';
  * Which rows are hot right now, for `versionedModify` (mostly-optimistic concurrency control,
  * Wang & Kimura, VLDB 2016): each (table, primary key) has a temperature that rises by one per
  * conflict seen in this process and halves every {@link HOT_KEY_POLICY}`.halfLifeMs`; a key at
- * or above `threshold` is hot: its calls take turns ({@link enterTurn}), the first read with a
- * lock, each later one from the row the turn before it stored. While a hot key still has other
+ * or above `threshold` is hot: its calls take turns ({@link enterTurn}), each from the row the
+ * turn before it stored when one was handed on. The part of the temperature from conflicts that
+ * writers elsewhere won (the winning version is not the one this process last stored there, see
+ * {@link storedHere}) decides whether a turn's read takes a lock ({@link isHotElsewhere}). While a hot key still has other
  * `versionedModify` calls of this process in flight it stays warm (`inFlightHeat` per call), so
  * a contended row does not cool down, go optimistic and spin again. Memory is bounded: at most
  * `capacity` keys, the least recently heated dropped first; in-flight counters, queues and

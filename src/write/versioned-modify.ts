@@ -56,11 +56,12 @@ interface Policy {
  * `versionedUpdate` does). On a conflict it calls `fn` again with `error.current`, the row the
  * conflict was decided on (no second read). Cold keys stay one plain read and one checked write
  * on every dialect. Keys that conflicted recently in this process are hot: the process's calls on
- * a hot key take turns (FIFO), the first turn reads the row with a lock, in a transaction of its
- * own (`SELECT … FOR UPDATE`; SQLite, without row locks, reads plainly in its turn), and each
- * turn hands the row it stored to the next queued one, which writes from it without a read. The
- * write still checks the version: a row another process changed meanwhile is a conflict, retried
- * in the same turn from a locked read. So a hot row queues instead of spinning, at one checked
+ * a hot key take turns (FIFO), and each turn hands the row it stored to the next queued one, which
+ * writes from it without a read. A turn with nothing handed reads the row: plainly while the key's
+ * conflicts were lost to this process's own calls (the turns keep those apart), with a lock, in a
+ * transaction of its own (`SELECT … FOR UPDATE`; SQLite, without row locks, reads plainly in its
+ * turn), once writers elsewhere win them. The write still checks the version: a row another
+ * process changed meanwhile is a conflict, retried in the same turn from a locked read. So a hot row queues instead of spinning, at one checked
  * write per call. At most `attempts` runs
  * of `fn` (then the last `RecordModifiedError` is thrown); a `RecordDeletedError` (the row is
  * gone, also when it is missing at the first read) is never retried. `onConflict` observes every
@@ -81,7 +82,8 @@ interface Policy {
  * // cold key, PostgreSQL: select … from "accounts" where "accounts"."id" = $1
  * //   update "accounts" set "balance" = $1, "version" = "accounts"."version" + 1
  * //     where "accounts"."id" = $2 and "accounts"."version" = $3 returning …
- * // hot key, PostgreSQL: begin; select … from "accounts" where "accounts"."id" = $1 for update of "accounts";
+ * // hot key, a turn's read, conflicts only with this process's calls: as cold
+ * // hot key, a turn's read, conflicts from elsewhere, PostgreSQL: begin; select … from "accounts" where "accounts"."id" = $1 for update of "accounts";
  * //   update … returning …; commit
  * // hot key, later turns, PostgreSQL and SQLite: update … returning … (from the row the previous turn stored)
  * // cold key, MySQL / MariaDB, an integer change: select … from `accounts` where `accounts`.`id` = ?;
@@ -169,7 +171,7 @@ async function modifyRow(
         current = undefined;
         if (error instanceof RecordModifiedError) {
           if (error instanceof RecordDeletedError || error.current === null) throw error;
-          if (policy.lock === 'auto') recordConflict(id, storedHere(id, error.current?.[versionKey]));
+          if (policy.lock === 'auto') recordConflict(id, storedHere(id, (error.current as Record<string, unknown>)[versionKey]));
           if (attempt >= policy.attempts) throw error;
           current = error.current as Record<string, unknown>;
         } else if (!(policy.retryTransient && !inCallersTransaction && attempt < policy.attempts && isTransientError(error))) {
