@@ -10,8 +10,8 @@ import { takeQueueTurn } from '../transaction/queue-turn.js';
  * or above `threshold` is hot: its calls take turns ({@link enterTurn}), each from the row the
  * turn before it stored when one was handed on. The part of the temperature from conflicts that
  * writers elsewhere won (the winning version is not the one this process last stored there, see
- * {@link storedHere}) decides whether a turn's read takes a lock ({@link isHotElsewhere}). While a hot key still has other
- * `versionedModify` calls of this process in flight it stays warm (`inFlightHeat` per call), so
+ * {@link storedHere}) decides whether a turn's read takes a lock ({@link isHotElsewhere}).
+ * While a hot key still has other `versionedModify` calls of this process in flight it stays warm (`inFlightHeat` per call), so
  * a contended row does not cool down, go optimistic and spin again. Memory is bounded: at most
  * `capacity` keys, the least recently heated dropped first; in-flight counters, queues and
  * handed rows exist only while calls run. Purely in-process: no SQL. The same constants serve
@@ -108,11 +108,8 @@ function versionToken(version: unknown): string {
  * version is known to come from this process. Bounded as the temperatures are.
  */
 export function noteStored(id: string, version: unknown): void {
-  if (!heat.has(id) && (inFlight.get(id) ?? 0) < 2) {
-    storedVersions.delete(id);
-    return;
-  }
   storedVersions.delete(id);
+  if (!heat.has(id) && (inFlight.get(id) ?? 0) < 2) return;
   storedVersions.set(id, versionToken(version));
   if (storedVersions.size > HOT_KEY_POLICY.capacity) storedVersions.delete(storedVersions.keys().next().value!);
 }

@@ -61,9 +61,9 @@ interface Policy {
  * conflicts were lost to this process's own calls (the turns keep those apart), with a lock, in a
  * transaction of its own (`SELECT … FOR UPDATE`; SQLite, without row locks, reads plainly in its
  * turn), once writers elsewhere win them. The write still checks the version: a row another
- * process changed meanwhile is a conflict, retried in the same turn from a locked read. So a hot row queues instead of spinning, at one checked
- * write per call. At most `attempts` runs
- * of `fn` (then the last `RecordModifiedError` is thrown); a `RecordDeletedError` (the row is
+ * process changed meanwhile is a conflict, retried in the same turn from a locked read. So a hot
+ * row queues instead of spinning, at one checked write per call. At most `attempts` runs of `fn`
+ * (then the last `RecordModifiedError` is thrown); a `RecordDeletedError` (the row is
  * gone, also when it is missing at the first read) is never retried. `onConflict` observes every
  * conflict. `fn` throwing rejects with its error and writes nothing (the lock's transaction rolls
  * back). Inside a caller's transaction (`db` is a transaction) no transaction, savepoint or turn
@@ -147,7 +147,10 @@ async function modifyRow(
       try {
         if (locked && queues) {
           // Once a call has its turn, the rest of its attempts run in it.
-          if (!turn) [turn, turnFrom] = [await enterTurn(id, adaptive), attempt];
+          if (!turn) {
+            turn = await enterTurn(id, adaptive);
+            turnFrom = attempt;
+          }
           const handed = turn.takeHanded();
           let row: Record<string, unknown>;
           if (handed) {

@@ -13,6 +13,7 @@ import { triggerSpecFor } from '../../src/triggers/trigger-spec.js';
 import { HOT_KEY_POLICY, hotKeyId, isHot, resetHotKeys, turnsGiven } from '../../src/write/hot-keys.js';
 import { rejects } from '../support/assert-rejects.js';
 import { quote } from '../support/ddl.js';
+import { lockingReads } from '../support/locking-reads.js';
 import { databaseSuites, type Context } from '../support/suite.js';
 
 const CALLERS = 24;
@@ -48,10 +49,7 @@ await databaseSuites(
       const logged = d.logged(log);
       let queued = turnsGiven();
       const reset = () => ((log.length = 0), (queued = turnsGiven()));
-      const locks = () =>
-        d.dialect === 'sqlite'
-          ? turnsGiven() - queued
-          : log.filter((q) => (d.dialect === 'pg' ? /^select .* for update/.test(q) : /^select .*force index \(primary\).* for update/i.test(q))).length;
+      const locks = () => (d.dialect === 'sqlite' ? turnsGiven() - queued : lockingReads(d.dialect, log));
       // MariaDB sends a write without RETURNING as one compound statement (`begin not atomic … end`).
       const compound = (q: string) => /^begin not atomic/i.test(q);
       const statements = () =>

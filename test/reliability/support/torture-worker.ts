@@ -61,9 +61,16 @@ export interface WorkerReport {
   unexpected: string[];
 }
 
-/** The driver's error code under Drizzle's wrapper (`DrizzleQueryError` keeps it as `cause`). */
+/** `error` and the `cause`s under it, five at most (Drizzle's `DrizzleQueryError` keeps the driver's error as `cause`). */
+function causeChain(error: unknown): any[] {
+  const chain: any[] = [];
+  for (let e: any = error; e && chain.length < 5; e = e.cause) chain.push(e);
+  return chain;
+}
+
+/** The driver's error code under Drizzle's wrapper. */
 export function errorClass(error: unknown): string {
-  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
+  for (const e of causeChain(error)) {
     if (typeof e.code === 'string' && e.code !== '') return e.code;
     // mysql2 names only MySQL's error numbers: MariaDB's own (19xx) arrive as a bare errno.
     if (typeof e.errno === 'number') return `errno ${e.errno}`;
@@ -82,11 +89,9 @@ const MAX_TRANSIENT_RETRIES = 50;
 
 /** The error's stack and every `cause` under it (name, code, errno, message): what a failure report needs. */
 function describeChain(error: unknown): string {
-  const parts = [String((error as Error)?.stack ?? error)];
-  for (let e: any = (error as any)?.cause, depth = 0; e && depth < 5; e = e.cause, depth++) {
-    parts.push(`caused by ${e?.name ?? typeof e} code=${String(e?.code)} errno=${String(e?.errno)}: ${String(e?.message ?? e)}`);
-  }
-  return parts.join('\n');
+  const [, ...causes] = causeChain(error);
+  const lines = causes.map((e) => `caused by ${e?.name ?? typeof e} code=${String(e?.code)} errno=${String(e?.errno)}: ${String(e?.message ?? e)}`);
+  return [String((error as Error)?.stack ?? error), ...lines].join('\n');
 }
 
 async function open(args: WorkerArgs, url: string): Promise<{ db: any; close(): Promise<void> }> {
